@@ -1,5 +1,13 @@
 package retrieval
 
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
 // Result kinds.
 const (
 	ResultQuote   = "quote"
@@ -10,8 +18,8 @@ const (
 type Query struct {
 	Library string
 	Text    string
-	Limit   int // results wanted; 0 means DefaultLimit
-	Offset  int // results to skip, for paging
+	Limit   int // results wanted; 0 (or less) means DefaultLimit
+	Offset  int // results to skip, for paging; less than 0 means 0
 }
 
 // DefaultLimit is the number of results a Query with Limit 0 returns.
@@ -28,8 +36,425 @@ type Result struct {
 	Start        int       `json:"start"`
 	End          int       `json:"end"`
 	Paragraph    int       `json:"paragraph"`
-	Score        float64   `json:"score"`
+	Score        float64   `json:"score"` // higher is better; comparable within one answer only
 	Fragment     bool      `json:"fragment,omitempty"`
 	Confidence   float64   `json:"confidence,omitempty"`
 	QuoteID      int64     `json:"quote_id,omitempty"`
+}
+
+// Ranking parameters. They were set by reasoning and by the tests in
+// rank_internal_test.go, not fitted; the eval over data/ is the place to
+// tune them.
+const (
+	// maxCandidates is how many FTS5 hits, best bm25 first, are reranked.
+	maxCandidates = 100
+
+	// bm25 column weights for (text, speaker, speaker_title): the words
+	// said matter most; a name or a role only says who said them.
+	bm25Weights = "1.0, 0.75, 0.5"
+
+	// The score before adjustments mixes these three, each in [0, 1].
+	weightBM25      = 0.30
+	weightCoverage  = 0.60
+	weightProximity = 0.10
+
+	// Multipliers for what kind of unit a candidate is.
+	fragmentFactor   = 0.6  // a scare quote or short phrase, not a statement
+	attributedFactor = 1.1  // a quote with a speaker
+	unattribFactor   = 1.03 // a quote without one is still a quote
+	speakerFactor    = 1.6  // the question names this quote's speaker
+
+	// minCoverage is the relevance floor: the best candidate must cover at
+	// least this share of the question's IDF mass, or the answer is
+	// ErrNoMatch. A question with two rare words, one of them unknown to
+	// the library, therefore finds nothing: unknown words weigh the most.
+	minCoverage = 0.5
+	// minRelative drops results scoring below this share of the best.
+	minRelative = 0.35
+	// maxOverlap is the token overlap (Jaccard) above which a text counts as
+	// a near-duplicate of one already chosen.
+	maxOverlap = 0.8
+	// Diversity: each result already chosen from the same speaker (other
+	// than one the question asks about) or the same source divides the
+	// score by 1 + these.
+	sameSpeakerPenalty = 0.25
+	sameSourcePenalty  = 0.1
+)
+
+// candidateSQL finds the best FTS5 hits in one library.
+//
+// The match runs in a MATERIALIZED CTE so the planner cannot start from
+// units (by library) and probe FTS5 once per row, the plan that turns
+// milliseconds into seconds (FTS5.md §1.7). The library filter sits on the
+// join, before ORDER BY/LIMIT, so another library's rows can neither leak in
+// nor crowd this library's out of the top candidates. It is checked on both
+// the unit and its source.
+var candidateSQL = `
+	WITH hits AS MATERIALIZED (
+		SELECT rowid AS id, bm25(units_fts, ` + bm25Weights + `) AS bm25
+		FROM units_fts
+		WHERE units_fts MATCH ?1
+	)
+	SELECT u.id, u.kind, u.source_id, u.span_start, u.span_end, u.paragraph, u.text, u.speaker,
+		u.speaker_title, u.speaker_kind, u.fragment, u.confidence, COALESCE(u.quote_id, 0),
+		s.title, s.author, s.url, s.published, hits.bm25
+	FROM hits
+	JOIN units u ON u.id = hits.id
+	JOIN sources s ON s.id = u.source_id
+	WHERE u.library_id = ?2 AND s.library_id = ?2
+	ORDER BY hits.bm25, u.id
+	LIMIT ?3`
+
+// dfSQL counts the units of one library that match an FTS5 expression.
+const dfSQL = `
+	WITH hits AS MATERIALIZED (SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ?1)
+	SELECT COUNT(*) FROM hits JOIN units u ON u.id = hits.id WHERE u.library_id = ?2`
+
+// candidate is one FTS5 hit being reranked.
+type candidate struct {
+	Result
+	unitID      int64
+	sourceID    int64
+	speakerKind string
+	bm25        float64 // FTS5's bm25 negated: higher is better
+
+	tokens       []string        // content tokens of the text, normalised
+	tokenSet     map[string]bool // tokens as a set
+	coverage     float64         // IDF-weighted share of query terms present
+	proximity    float64         // share of adjacent query-term pairs adjacent here
+	speakerMatch bool            // the question names this quote's speaker
+	score        float64
+}
+
+// queryTerm is one normalised query term with its weight in the library.
+type queryTerm struct {
+	norm  string   // normTerm form
+	terms []string // the surface terms that normalise to it
+	idf   float64
+}
+
+// Search answers q from its library, best first.
+// It returns ErrEmptyQuery when the question has no searchable word,
+// ErrUnknownLibrary when the library does not exist, and ErrNoMatch when
+// nothing clears the relevance floor. An Offset past the last result gives
+// an empty list and no error.
+func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
+	terms := QueryTerms(q.Text)
+	if len(terms) == 0 {
+		return nil, ErrEmptyQuery
+	}
+	libID, err := libraryID(ctx, ix.db, q.Library)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := ix.candidates(ctx, libID, matchTerms(terms))
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Library, err)
+	}
+	if len(cands) == 0 {
+		return nil, ErrNoMatch
+	}
+	qterms, err := ix.weighTerms(ctx, libID, terms)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Library, err)
+	}
+	ranked := rerank(qterms, cands)
+	if len(ranked) == 0 {
+		return nil, ErrNoMatch
+	}
+
+	limit, offset := q.Limit, max(q.Offset, 0)
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if offset >= len(ranked) {
+		return []Result{}, nil
+	}
+	ranked = ranked[offset:min(offset+limit, len(ranked))]
+	out := make([]Result, len(ranked))
+	for i, c := range ranked {
+		out[i] = c.Result
+	}
+	return out, nil
+}
+
+// candidates runs the FTS5 match and returns up to maxCandidates hits of
+// library libID, best bm25 first.
+func (ix *Index) candidates(ctx context.Context, libID int64, match string) ([]*candidate, error) {
+	rows, err := ix.db.QueryContext(ctx, candidateSQL, match, libID, maxCandidates)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []*candidate
+	for rows.Next() {
+		c := &candidate{}
+		if err := rows.Scan(&c.unitID, &c.Kind, &c.sourceID, &c.Start, &c.End, &c.Paragraph, &c.Text,
+			&c.Speaker, &c.SpeakerTitle, &c.speakerKind, &c.Fragment, &c.Confidence, &c.QuoteID,
+			&c.Source.Title, &c.Source.Author, &c.Source.URL, &c.Source.Published, &c.bm25); err != nil {
+			return nil, dbError(err)
+		}
+		c.Source.ID = c.sourceID
+		c.bm25 = -c.bm25
+		out = append(out, c)
+	}
+	return out, dbError(rows.Err())
+}
+
+// weighTerms groups the query terms by normalised form and weighs each group
+// by its inverse document frequency among the library's units. A term the
+// library has never seen gets the largest weight there is, so that a
+// question about something absent cannot be answered by its other words.
+func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) ([]queryTerm, error) {
+	var qts []queryTerm
+	byNorm := make(map[string]int)
+	for _, t := range terms {
+		n := normTerm(t)
+		if i, ok := byNorm[n]; ok {
+			qts[i].terms = append(qts[i].terms, t)
+			continue
+		}
+		byNorm[n] = len(qts)
+		qts = append(qts, queryTerm{norm: n, terms: []string{t}})
+	}
+
+	var n int
+	if err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE library_id = ?`, libID).Scan(&n); err != nil {
+		return nil, dbError(err)
+	}
+	for i := range qts {
+		var df int
+		if err := ix.db.QueryRowContext(ctx, dfSQL, matchTerms(qts[i].terms), libID).Scan(&df); err != nil {
+			return nil, dbError(err)
+		}
+		qts[i].idf = idf(n, df)
+	}
+	return qts, nil
+}
+
+// idf is BM25's inverse document frequency, shifted (as Lucene does) so it
+// is never negative: ln(1 + (n − df + 0.5)/(df + 0.5)).
+func idf(n, df int) float64 {
+	df = min(df, n)
+	return math.Log(1 + (float64(n-df)+0.5)/(float64(df)+0.5))
+}
+
+// rerank scores the candidates against the query terms, applies the
+// relevance floor and picks a diverse, de-duplicated order. It returns nil
+// when nothing clears the floor.
+func rerank(qts []queryTerm, cands []*candidate) []*candidate {
+	var totalIDF float64
+	for _, qt := range qts {
+		totalIDF += qt.idf
+	}
+	if totalIDF == 0 || len(cands) == 0 {
+		return nil
+	}
+
+	var bestBM25, bestCoverage float64
+	for _, c := range cands {
+		bestBM25 = max(bestBM25, c.bm25)
+	}
+	for _, c := range cands {
+		c.analyse(qts, totalIDF)
+		bestCoverage = max(bestCoverage, c.coverage)
+	}
+	if bestCoverage < minCoverage {
+		return nil
+	}
+
+	for _, c := range cands {
+		bm := 0.0
+		if bestBM25 > 0 {
+			bm = c.bm25 / bestBM25
+		}
+		c.score = (weightBM25*bm + weightCoverage*c.coverage + weightProximity*c.proximity) * c.factor()
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].unitID < cands[j].unitID
+	})
+	return diversify(cands)
+}
+
+// analyse computes c's term coverage, proximity and speaker match.
+func (c *candidate) analyse(qts []queryTerm, totalIDF float64) {
+	c.tokens = contentTokens(c.Text)
+	c.tokenSet = make(map[string]bool, len(c.tokens))
+	for _, t := range c.tokens {
+		c.tokenSet[t] = true
+	}
+	name := contentTokens(c.Speaker)
+	title := contentTokens(c.SpeakerTitle)
+	nameSet, titleSet := toSet(name), toSet(title)
+
+	var covered float64
+	nameHits, titleHits := 0, 0
+	for _, qt := range qts {
+		inName, inTitle := nameSet[qt.norm], titleSet[qt.norm]
+		if c.tokenSet[qt.norm] || inName || inTitle {
+			covered += qt.idf
+		}
+		if inName {
+			nameHits++
+		}
+		if inTitle {
+			titleHits++
+		}
+	}
+	c.coverage = covered / totalIDF
+
+	if len(qts) > 1 {
+		pairs := 0
+		for i := 0; i+1 < len(qts); i++ {
+			if adjacent(c.tokens, qts[i].norm, qts[i+1].norm) {
+				pairs++
+			}
+		}
+		c.proximity = float64(pairs) / float64(len(qts)-1)
+	}
+
+	c.speakerMatch = c.Kind == ResultQuote && c.Speaker != "" &&
+		(namesSpeaker(nameHits, len(nameSet), c.speakerKind) || namesRole(titleHits, len(titleSet)))
+}
+
+// namesSpeaker reports whether a question that shares hits of the n
+// distinct tokens of a speaker's name names that speaker. One token is
+// enough for a person ("Stoltenberg"); an organisation's name is made of
+// common words ("Ministry of Foreign Affairs"), so it needs two, or all of
+// a one-word name ("NATO").
+func namesSpeaker(hits, n int, kind string) bool {
+	if hits == 0 {
+		return false
+	}
+	return kind == KindPerson || hits >= 2 || hits == n
+}
+
+// namesRole reports whether a question that shares hits of the n distinct
+// tokens of a speaker's title names that role: two tokens ("foreign
+// minister") or the whole title ("Spokesperson"). One word of a longer
+// title ("Russia" in "Russia's Deputy Foreign Minister") is a topic, not a
+// speaker.
+func namesRole(hits, n int) bool {
+	return hits >= 2 || (hits > 0 && hits == n)
+}
+
+// factor is c's multiplier for what kind of unit it is and whether the
+// question asks for its speaker.
+func (c *candidate) factor() float64 {
+	f := 1.0
+	if c.Kind == ResultQuote {
+		switch {
+		case c.Fragment:
+			f = fragmentFactor
+		case c.Speaker != "":
+			f = attributedFactor
+		default:
+			f = unattribFactor
+		}
+	}
+	if c.speakerMatch {
+		f *= speakerFactor
+	}
+	return f
+}
+
+// diversify picks results greedily from cands (sorted best first): at each
+// step the candidate whose score, discounted for the speakers and sources
+// already chosen, is highest. Near-duplicates of a chosen result are
+// dropped, as are results far below the best. The chosen results carry
+// their discounted score, which never increases down the list.
+func diversify(cands []*candidate) []*candidate {
+	var chosen []*candidate
+	speakers := make(map[string]int)
+	sources := make(map[int64]int)
+	left := cands
+	for len(left) > 0 {
+		best, bestScore := -1, 0.0
+		keep := left[:0]
+		for _, c := range left {
+			if c.coverage == 0 || duplicates(c, chosen) {
+				continue
+			}
+			keep = append(keep, c)
+			penalty := sameSourcePenalty * float64(sources[c.sourceID])
+			if sp := speakerKey(c); sp != "" && !c.speakerMatch {
+				penalty += sameSpeakerPenalty * float64(speakers[sp])
+			}
+			if s := c.score / (1 + penalty); best < 0 || s > bestScore {
+				best, bestScore = len(keep)-1, s
+			}
+		}
+		left = keep
+		if best < 0 {
+			break
+		}
+		c := left[best]
+		left = append(left[:best], left[best+1:]...)
+		if len(chosen) > 0 && bestScore < minRelative*chosen[0].Score {
+			break
+		}
+		c.Score = bestScore
+		chosen = append(chosen, c)
+		sources[c.sourceID]++
+		if sp := speakerKey(c); sp != "" {
+			speakers[sp]++
+		}
+	}
+	return chosen
+}
+
+func speakerKey(c *candidate) string { return strings.ToLower(c.Speaker) }
+
+// duplicates reports whether c repeats a chosen result: it overlaps one in
+// the same source (a sentence holding a chosen quote, or the reverse), or
+// shares nearly all its words with one.
+func duplicates(c *candidate, chosen []*candidate) bool {
+	for _, o := range chosen {
+		if c.sourceID == o.sourceID && c.Start < o.End && o.Start < c.End {
+			return true
+		}
+		if jaccard(c.tokenSet, o.tokenSet) >= maxOverlap {
+			return true
+		}
+	}
+	return false
+}
+
+// jaccard is |a ∩ b| / |a ∪ b|; 0 when both are empty.
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	inter := 0
+	for t := range a {
+		if b[t] {
+			inter++
+		}
+	}
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}
+
+// adjacent reports whether a is directly followed by b somewhere in toks.
+func adjacent(toks []string, a, b string) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i] == a && toks[i+1] == b {
+			return true
+		}
+	}
+	return false
+}
+
+func toSet(toks []string) map[string]bool {
+	m := make(map[string]bool, len(toks))
+	for _, t := range toks {
+		m[t] = true
+	}
+	return m
 }
