@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// DefaultDB is the database file used when neither --db nor VERBATIM_DB names one.
+const DefaultDB = "verbatim.db"
+
+// Config is the configuration read from the environment. Flags given to a
+// subcommand override it.
+type Config struct {
+	DB       string     // VERBATIM_DB: the SQLite database file
+	Library  string     // VERBATIM_LIBRARY: the library commands use
+	LogLevel slog.Level // LOG_LEVEL: debug, info, warn or error
+}
+
+// DefaultConfig returns the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{DB: DefaultDB, Library: retrieval.DefaultLibrary, LogLevel: slog.LevelWarn}
+}
+
+// LoadConfig reads the configuration from getenv, falling back to
+// DefaultConfig for unset variables, and validates it.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := DefaultConfig()
+	if v := strings.TrimSpace(getenv("VERBATIM_DB")); v != "" {
+		c.DB = v
+	}
+	if v := strings.TrimSpace(getenv("VERBATIM_LIBRARY")); v != "" {
+		c.Library = v
+	}
+	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", v)
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate reports the first problem with c.
+func (c Config) Validate() error {
+	if c.DB == "" {
+		return errors.New("database path is empty: set --db or VERBATIM_DB")
+	}
+	return validateLibrary(c.Library)
+}
+
+// validateLibrary rejects library names that would be awkward to type or to
+// show: empty, too long, or holding anything but letters, digits, '-', '_'
+// and '.'.
+func validateLibrary(name string) error {
+	if name == "" {
+		return errors.New("library name is empty: set --library or VERBATIM_LIBRARY")
+	}
+	if len(name) > 64 {
+		return fmt.Errorf("library name %q is longer than 64 bytes", name)
+	}
+	for _, r := range name {
+		ok := r == '-' || r == '_' || r == '.' ||
+			('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
+		if !ok {
+			return fmt.Errorf("library name %q: use only letters, digits, '-', '_' and '.'", name)
+		}
+	}
+	return nil
+}
+
+// readDotEnv parses a .env file: KEY=VALUE lines, blank lines and lines
+// starting with '#' ignored, an optional "export " prefix, and values
+// optionally wrapped in single or double quotes. It is deliberately tiny (no
+// variable expansion, no multi-line values): the project needs five plain
+// settings, and a dependency for that would be more to audit than to write.
+func readDotEnv(r io.Reader) (map[string]string, error) {
+	vars := map[string]string{}
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		key, val, ok := strings.Cut(line, "=")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" || strings.ContainsAny(key, " \t") {
+			return nil, fmt.Errorf("line %d: want KEY=VALUE", n)
+		}
+		val = strings.TrimSpace(val)
+		if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+			val = val[1 : len(val)-1]
+		} else if i := strings.Index(val, " #"); i >= 0 {
+			val = strings.TrimSpace(val[:i]) // trailing comment on an unquoted value
+		}
+		vars[key] = val
+	}
+	return vars, sc.Err()
+}
+
+// withDotEnv returns a getenv that prefers getenv and falls back to the
+// variables of the .env file at path, if there is one. Variables already
+// set in the environment are never overridden.
+func withDotEnv(getenv func(string) string, path string) (func(string) string, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return getenv, nil
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	vars, err := readDotEnv(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return vars[k]
+	}, nil
+}
