@@ -1,5 +1,862 @@
 package retrieval
 
-func extractQuotes(text string, ps []Paragraph) []Quote { return nil }
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
-func attribute(text string, a Analysis, qs []Quote) []Quote { return qs }
+// Attribution works on word tokens of the whole text. For each quotation it
+// tries, in order:
+//
+//  1. the words right after the closing mark: `"…," X said`, `"…," said X`,
+//     `"…," according to X`;
+//  2. the nearest reporting verb before the opening mark in the same
+//     sentence, and its subject: `X, <role>, says that "…"`, `<role> X said
+//     "…"`, `the document that states "…"`, `according to X, "…"`;
+//  3. a quotation with no cue of its own that follows another in the same
+//     paragraph continues it (`"…," she said. "…"`);
+//  4. a named subject opening the sentence (`Zelensky presented this as
+//     "…"`), with low confidence.
+//
+// Mentions resolve to entities met earlier: a surname to the full name
+// ("Ryabkov" → "Sergei Ryabkov"), a pronoun to the most salient compatible
+// earlier person or document. Roles come from titles before a name
+// ("Deputy Foreign Minister Sergei Ryabkov") or appositives after it
+// ("Jens Stoltenberg, NATO Secretary General, says").
+
+// Confidence levels.
+const (
+	confExplicit     = 0.9
+	confPronoun      = 0.75
+	confContinuation = 0.7
+	confSubject      = 0.5
+	confUnresolved   = 0.2
+)
+
+type tokKind uint8
+
+const (
+	tkWord  tokKind = iota
+	tkPunct         // one punctuation rune
+	tkQuote         // a whole quotation, as one token
+)
+
+type token struct {
+	kind tokKind
+	Span
+	text string
+	cap  bool // starts with an upper-case letter
+}
+
+// mention is a span of text that names a speaker.
+type mention struct {
+	Span
+	text   string // as written
+	name   string // resolved display name
+	role   string
+	kind   string
+	ent    *entity
+	pronun string // lower-case pronoun, if the mention is one
+}
+
+type entity struct {
+	name   string
+	role   string
+	kind   string
+	gender byte // 'm', 'f' or 0
+	last   string
+}
+
+type analyzer struct {
+	text     string
+	toks     []token
+	sents    []Sentence
+	paraOf   []int // token index -> paragraph index
+	ents     []*entity
+	mentions []mention // person/org mentions in text order, outside quotations
+}
+
+func attribute(text string, a Analysis, qs []quotation) []Quote {
+	z := &analyzer{text: text, sents: a.Sentences}
+	z.tokenize(a.Paragraphs, qs)
+	z.collectMentions()
+	out := make([]Quote, 0, len(qs))
+	for _, q := range qs {
+		quote := Quote{
+			Text:      text[q.inner.Start:q.inner.End],
+			Span:      q.inner,
+			Paragraph: q.paragraph,
+			Fragment:  isFragment(text[q.inner.Start:q.inner.End]),
+		}
+		m, conf := z.attribute(q)
+		if conf > 0 && m != nil {
+			quote.SpeakerMention = &Span{m.Start, m.End}
+			quote.Speaker = m.name
+			quote.SpeakerTitle = m.role
+			quote.SpeakerKind = m.kind
+			quote.Confidence = conf
+			if m.name == "" {
+				quote.Confidence = confUnresolved
+			}
+		}
+		out = append(out, quote)
+	}
+	z.continuations(qs, out)
+	return out
+}
+
+// tokenize splits the text into words, punctuation and whole quotations.
+func (z *analyzer) tokenize(ps []Paragraph, qs []quotation) {
+	text := z.text
+	qi := 0
+	for _, p := range ps {
+		i := p.Start
+		for i < p.End {
+			for qi < len(qs) && qs[qi].outer.End <= i {
+				qi++
+			}
+			if qi < len(qs) && qs[qi].outer.Start == i {
+				end := qs[qi].outer.End
+				if end > p.End {
+					end = p.End
+				}
+				z.toks = append(z.toks, token{kind: tkQuote, Span: Span{i, end}})
+				z.paraOf = append(z.paraOf, p.Index)
+				i = end
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(text[i:])
+			switch {
+			case unicode.IsSpace(r):
+				i += n
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				j := i + n
+				for j < p.End {
+					r2, n2 := utf8.DecodeRuneInString(text[j:])
+					if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+						j += n2
+						continue
+					}
+					if (r2 == '’' || r2 == '\'' || r2 == '-' || r2 == '.' || r2 == '&') && j+n2 < p.End {
+						r3, _ := utf8.DecodeRuneInString(text[j+n2:])
+						if unicode.IsLetter(r3) || unicode.IsDigit(r3) {
+							j += n2
+							continue
+						}
+					}
+					break
+				}
+				w := text[i:j]
+				// Keep the final period of abbreviations and initials ("U.S.", "Mr.", "J.").
+				if j < p.End && text[j] == '.' && (strings.Contains(w, ".") || abbreviations[strings.ToLower(w)] || (utf8.RuneCountInString(w) == 1 && unicode.IsUpper(r))) {
+					j++
+					w = text[i:j]
+				}
+				z.toks = append(z.toks, token{kind: tkWord, Span: Span{i, j}, text: w, cap: unicode.IsUpper(r)})
+				z.paraOf = append(z.paraOf, p.Index)
+				i = j
+			default:
+				z.toks = append(z.toks, token{kind: tkPunct, Span: Span{i, i + n}, text: text[i : i+n]})
+				z.paraOf = append(z.paraOf, p.Index)
+				i += n
+			}
+		}
+	}
+}
+
+// tokenAt returns the index of the first token starting at or after off.
+func (z *analyzer) tokenAt(off int) int {
+	return sort.Search(len(z.toks), func(i int) bool { return z.toks[i].Start >= off })
+}
+
+// sentenceOf returns the sentence holding byte offset off.
+func (z *analyzer) sentenceOf(off int) Span {
+	i := sort.Search(len(z.sents), func(i int) bool { return z.sents[i].End > off })
+	if i < len(z.sents) && z.sents[i].Start <= off {
+		return z.sents[i].Span
+	}
+	return Span{off, off}
+}
+
+// attribute finds the speaker of quotation q.
+func (z *analyzer) attribute(q quotation) (*mention, float64) {
+	qt := z.tokenAt(q.outer.Start)
+	if qt >= len(z.toks) || z.toks[qt].kind != tkQuote {
+		return nil, 0
+	}
+	sent := z.sentenceOf(q.outer.Start)
+	sentStart := z.tokenAt(sent.Start)
+	sentEnd := z.tokenAt(sent.End)
+	if sentEnd <= qt {
+		sentEnd = qt + 1
+	}
+	// 1. After the quotation.
+	if m := z.rightCue(qt+1, sentEnd); m != nil {
+		traceRule(q.outer.Start, "right")
+		return z.resolve(m, q.outer.Start)
+	}
+	// 2. A reporting verb before it.
+	if m := z.leftCue(sentStart, qt); m != nil {
+		traceRule(q.outer.Start, "left")
+		return z.resolve(m, q.outer.Start)
+	}
+	// 3. `X who has "…"`: a relative clause whose verb is quoted.
+	if m := z.whoCue(sentStart, qt); m != nil {
+		traceRule(q.outer.Start, "who")
+		mm, c := z.resolve(m, q.outer.Start)
+		return mm, min(c, confPronoun)
+	}
+	// 4. A named subject opening the sentence.
+	if m := z.subjectOf(sentStart, qt); m != nil {
+		mm, c := z.resolve(m, q.outer.Start)
+		if c > 0 {
+			return mm, confSubject
+		}
+	}
+	return nil, 0
+}
+
+// rightCue reads an attribution right after a quotation: an optional
+// comma or dash, then `X said`, `said X` or `according to X`.
+func (z *analyzer) rightCue(i, end int) *mention {
+	for i < end && z.toks[i].kind == tkPunct && strings.Contains(",—–-", z.toks[i].text) {
+		i++
+	}
+	if i >= end || z.toks[i].kind != tkWord {
+		return nil
+	}
+	if isAccordingTo(z.toks, i) {
+		return z.mentionForward(i+2, end)
+	}
+	if !z.toks[i].cap && isReportingVerb(z.toks[i].text) {
+		// `said X`, but not `said that …`.
+		if m := z.mentionForward(i+1, end); m != nil {
+			return m
+		}
+		return nil
+	}
+	// `X said`: a mention of at most ten tokens, then a verb.
+	for j := i + 1; j < end && j <= i+12; j++ {
+		t := z.toks[j]
+		if t.kind == tkQuote {
+			return nil
+		}
+		if t.kind == tkWord && !t.cap && isReportingVerb(t.text) {
+			k := j
+			for k > i && isAuxiliary(z.toks[k-1].text) {
+				k--
+			}
+			if k == i {
+				return nil
+			}
+			return z.mentionBackward(i, k)
+		}
+		if t.kind == tkPunct && t.text != "." && t.text != "," && t.text != "’" && t.text != "'" {
+			return nil
+		}
+	}
+	return nil
+}
+
+// leftCue finds the nearest reporting verb (or "according to") before the
+// quotation at token qt in the sentence starting at token start, and its
+// subject.
+func (z *analyzer) leftCue(start, qt int) *mention {
+	for v := qt - 1; v >= start; v-- {
+		t := z.toks[v]
+		if t.kind != tkWord {
+			continue
+		}
+		if isAccordingTo(z.toks, v) && v+2 < qt {
+			if m := z.mentionForward(v+2, qt); m != nil {
+				return m
+			}
+		}
+		if t.cap || !isReportingVerb(t.text) || rightOnlyVerbs[t.text] {
+			continue
+		}
+		if v > start && z.toks[v-1].kind == tkWord && (isArticle(strings.ToLower(z.toks[v-1].text)) || isPreposition(strings.ToLower(z.toks[v-1].text))) {
+			continue // a noun: "the promise of", "a call for"
+		}
+		// `X said:` / `X said,` / `X says that` / `X told Y that`: find the subject.
+		k := v
+		for k > start && z.toks[k-1].kind == tkWord && isAuxiliary(z.toks[k-1].text) {
+			k--
+		}
+		if k == start {
+			// `Said X, "…"` is rare; `, said X,` inverted inside the sentence.
+			return z.mentionForward(v+1, qt)
+		}
+		return z.subjectBefore(start, k)
+	}
+	return nil
+}
+
+// whoCue reads `X who [has] "…"` right before the quotation at qt.
+func (z *analyzer) whoCue(start, qt int) *mention {
+	k := qt
+	for k > start && z.toks[k-1].kind == tkWord && isAuxiliary(z.toks[k-1].text) {
+		k--
+	}
+	if k-1 <= start || !strings.EqualFold(z.toks[k-1].text, "who") {
+		return nil
+	}
+	return z.mentionBackward(start, k-1)
+}
+
+// subjectBefore finds the subject that ends right before token k: skipping
+// an appositive between commas (which gives the role) and a relative
+// pronoun ("the strategy that states").
+func (z *analyzer) subjectBefore(start, k int) *mention {
+	prev := z.toks[k-1]
+	if prev.kind == tkWord && isRelative(prev.text) {
+		if k-1 > start {
+			return z.mentionBackward(start, k-1)
+		}
+		return nil
+	}
+	if prev.kind == tkPunct && prev.text == "," {
+		// Look for `X, <appositive>,`.
+		for c := k - 2; c > start && k-2-c <= 40; c-- {
+			if z.toks[c].kind == tkQuote {
+				break
+			}
+			if z.toks[c].kind == tkPunct && z.toks[c].text == "," {
+				m := z.mentionBackward(start, c)
+				if m != nil && looksLikeAppositive(z.toks[c+1:k-1]) {
+					m.role = z.text[z.toks[c+1].Start:z.toks[k-2].End]
+					return m
+				}
+				break
+			}
+		}
+		return nil
+	}
+	return z.mentionBackward(start, k)
+}
+
+// looksLikeAppositive reports whether the tokens between two commas read as
+// a description of the person before them.
+func looksLikeAppositive(ts []token) bool {
+	if len(ts) == 0 || ts[0].kind != tkWord {
+		return false
+	}
+	w := strings.ToLower(ts[0].text)
+	switch w {
+	case "the", "a", "an", "who", "former", "then", "now", "whose", "once":
+		return true
+	}
+	return ts[0].cap || isRoleNoun(w) || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s")
+}
+
+// subjectOf returns a named subject or pronoun opening the sentence before
+// the quotation, for quotations with no reporting verb.
+func (z *analyzer) subjectOf(start, qt int) *mention {
+	i := start
+	for i < qt && z.toks[i].kind == tkWord && (isConnective(z.toks[i].text) || strings.EqualFold(z.toks[i].text, "the")) {
+		i++
+	}
+	if i >= qt || z.toks[i].kind != tkWord {
+		return nil
+	}
+	t := z.toks[i]
+	if p := strings.ToLower(t.text); isPersonalPronoun(p) && p != "they" && p != "it" {
+		return &mention{Span: t.Span, text: t.text, pronun: p}
+	}
+	if !t.cap || isFunctionWord(t.text) {
+		return nil
+	}
+	j := i
+	for j < qt && z.toks[j].kind == tkWord && (z.toks[j].cap || isNameJoiner(z.toks[j].text)) {
+		j++
+	}
+	for j > i && isNameJoiner(z.toks[j-1].text) {
+		j--
+	}
+	// The name must be the subject: followed by a verb-like word, not a
+	// possessive or a noun phrase.
+	if j >= qt || z.toks[j].kind != tkWord || z.toks[j].cap {
+		return nil
+	}
+	if strings.HasSuffix(z.toks[j-1].text, "’s") || strings.HasSuffix(z.toks[j-1].text, "'s") {
+		return nil
+	}
+	m := z.nameMention(i, j)
+	if m == nil || (m.kind != KindPerson && m.kind != KindDocument && m.kind != KindOrganization) {
+		return nil
+	}
+	return m
+}
+
+// inName reports whether token j can continue a name run that its
+// neighbours belong to: a capitalised word, a joiner ("of", "van"), "the"
+// after "of" ("Secretary of the Treasury"), or a year before a title
+// ("the 2025 National Security Strategy").
+func (z *analyzer) inName(j int) bool {
+	t := z.toks[j]
+	if t.kind != tkWord {
+		return false
+	}
+	if t.cap {
+		return !isFunctionWord(t.text)
+	}
+	if isNameJoiner(t.text) {
+		return true
+	}
+	if t.text == "the" && j > 0 && z.toks[j-1].text == "of" {
+		return true
+	}
+	return isYear(t.text) && j+1 < len(z.toks) && z.toks[j+1].cap
+}
+
+func isYear(w string) bool {
+	if len(w) != 4 {
+		return false
+	}
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// mentionBackward reads the speaker mention that ends at token k (exclusive)
+// and starts no earlier than token start.
+func (z *analyzer) mentionBackward(start, k int) *mention {
+	if k <= start {
+		return nil
+	}
+	last := z.toks[k-1]
+	if last.kind != tkWord {
+		return nil
+	}
+	lw := strings.ToLower(last.text)
+	if isPersonalPronoun(lw) {
+		return &mention{Span: last.Span, text: last.text, pronun: lw}
+	}
+	if last.cap && !isFunctionWord(last.text) {
+		i := k - 1
+		for i > start && z.inName(i-1) {
+			i--
+		}
+		for i < k-1 && isNameJoiner(z.toks[i].text) {
+			i++
+		}
+		// A lower-case role before the name: "campaign manager Robby Mook".
+		m := z.nameMention(i, k)
+		if m == nil {
+			return nil
+		}
+		if m.role == "" {
+			r := i
+			for r > start && z.toks[r-1].kind == tkWord && !z.toks[r-1].cap && (isRoleNoun(strings.ToLower(z.toks[r-1].text)) || isRoleModifier(strings.ToLower(z.toks[r-1].text))) {
+				r--
+			}
+			if r < i && isRoleNoun(strings.ToLower(z.toks[i-1].text)) {
+				m.role = z.text[z.toks[r].Start:z.toks[i-1].End]
+				if m.ent != nil && m.ent.role == "" {
+					m.ent.role = m.role
+				}
+			}
+		}
+		return m
+	}
+	if isSpeakerNoun(lw) {
+		// A nominal: "American officials", "the agreement", "a senior official".
+		i := k - 1
+		for i > start && z.toks[i-1].kind == tkWord && i > k-7 {
+			w := z.toks[i-1].text
+			lw := strings.ToLower(w)
+			if isDeterminer(lw) {
+				i--
+				break
+			}
+			if isVerbish(lw) || isRelative(lw) || isConjunction(lw) || isPreposition(lw) {
+				break
+			}
+			i--
+		}
+		s := Span{z.toks[i].Start, last.End}
+		txt := z.text[s.Start:s.End]
+		kind := KindGroup
+		if isDocumentNoun(lw) {
+			kind = KindDocument
+		} else if isOrgNoun(lw) {
+			kind = KindOrganization
+		} else if !strings.HasSuffix(lw, "s") {
+			kind = KindPerson
+		}
+		return &mention{Span: s, text: txt, name: txt, kind: kind}
+	}
+	// A post-modified nominal: "a source familiar with the matter said".
+	if isFunctionWord(last.text) {
+		return nil
+	}
+	for i := k - 1; i >= start && i > k-10; i-- {
+		t := z.toks[i]
+		if t.kind != tkWord {
+			return nil
+		}
+		if isSpeakerNoun(strings.ToLower(t.text)) {
+			j := i
+			if j > start && z.toks[j-1].kind == tkWord && isDeterminer(strings.ToLower(z.toks[j-1].text)) {
+				j--
+			}
+			s := Span{z.toks[j].Start, last.End}
+			txt := z.text[s.Start:s.End]
+			return &mention{Span: s, text: txt, name: txt, kind: KindPerson}
+		}
+	}
+	return nil
+}
+
+// mentionForward reads a speaker mention starting at token i: `said Mr.
+// Trump`, `according to the agreement`.
+func (z *analyzer) mentionForward(i, end int) *mention {
+	if i >= end || z.toks[i].kind != tkWord {
+		return nil
+	}
+	t := z.toks[i]
+	lw := strings.ToLower(t.text)
+	if isPersonalPronoun(lw) {
+		return &mention{Span: t.Span, text: t.text, pronun: lw}
+	}
+	j := i
+	if isDeterminer(lw) && !t.cap || lw == "the" {
+		j++
+	}
+	k := j
+	for k < end && z.toks[k].kind == tkWord && k < j+8 {
+		w := z.toks[k].text
+		if !(z.toks[k].cap || isNameJoiner(w) || isRoleModifier(strings.ToLower(w)) || isRoleNoun(strings.ToLower(w)) || isSpeakerNoun(strings.ToLower(w))) {
+			break
+		}
+		k++
+	}
+	for k > j && isNameJoiner(z.toks[k-1].text) {
+		k--
+	}
+	if k == j {
+		return nil
+	}
+	if z.toks[k-1].cap {
+		// Name, possibly after a lower-case role: "said campaign manager Robby Mook".
+		n := k - 1
+		for n > j && z.toks[n-1].cap {
+			n--
+		}
+		m := z.nameMention(n, k)
+		if m != nil && n > j && m.role == "" {
+			m.role = z.text[z.toks[j].Start:z.toks[n-1].End]
+		}
+		return m
+	}
+	return z.mentionBackward(i, k)
+}
+
+// nameMention builds a mention from the capitalised tokens [i, k): titles
+// at the front become the role, the rest is the name, looked up among the
+// entities met so far.
+func (z *analyzer) nameMention(i, k int) *mention {
+	if i >= k {
+		return nil
+	}
+	// Split leading titles: "Russia’s Deputy Foreign Minister Sergei Ryabkov",
+	// but not inside a document's name ("the 2025 National Security Strategy").
+	n := i
+	full := z.text[z.toks[i].Start:z.toks[k-1].End]
+	for t := i; t < k-1 && classifyName(full, k-i) != KindDocument; t++ {
+		w := strings.TrimSuffix(strings.TrimSuffix(z.toks[t].text, "’s"), "'s")
+		if isTitleWord(w) || strings.HasSuffix(z.toks[t].text, "’s") || strings.HasSuffix(z.toks[t].text, "'s") || (t == i && isNationality(w)) {
+			n = t + 1
+		}
+	}
+	var role string
+	if n > i {
+		// Keep only a role that ends in a title word ("Ukrainian President").
+		last := strings.TrimSuffix(z.toks[n-1].text, ".")
+		if isTitleWord(last) {
+			role = z.text[z.toks[i].Start:z.toks[n-1].End]
+		} else {
+			n = i
+		}
+	}
+	// Honorifics stay with the name but are not a role.
+	name := z.text[z.toks[n].Start:z.toks[k-1].End]
+	words := k - n
+	first := z.toks[n].text
+	var gender byte
+	switch strings.TrimSuffix(first, ".") {
+	case "Mr":
+		gender = 'm'
+	case "Mrs", "Ms", "Miss":
+		gender = 'f'
+	}
+	if isHonorific(first) {
+		words--
+	}
+	kind := classifyName(name, words)
+	if kind == "" {
+		return nil
+	}
+	m := &mention{Span: Span{z.toks[i].Start, z.toks[k-1].End}, text: z.text[z.toks[i].Start:z.toks[k-1].End], name: name, role: role, kind: kind}
+	if kind == KindPerson {
+		m.ent = z.lookup(name, words, gender)
+		if m.ent != nil {
+			m.name = m.ent.name
+			if role != "" && m.ent.role == "" {
+				m.ent.role = role
+			}
+			if m.role == "" {
+				m.role = m.ent.role
+			}
+		}
+	}
+	return m
+}
+
+// lookup finds or registers the person called name.
+func (z *analyzer) lookup(name string, words int, gender byte) *entity {
+	bare := stripHonorific(name)
+	parts := strings.Fields(bare)
+	if len(parts) == 0 {
+		return nil
+	}
+	last := strings.TrimSuffix(strings.TrimSuffix(parts[len(parts)-1], "’s"), "'s")
+	if words <= 1 {
+		// A surname (or first name) alone: the latest entity that has it.
+		for i := len(z.ents) - 1; i >= 0; i-- {
+			e := z.ents[i]
+			if e.last == last || strings.HasPrefix(e.name, last+" ") {
+				if gender != 0 && e.gender == 0 {
+					e.gender = gender
+				}
+				return e
+			}
+		}
+		e := &entity{name: bare, kind: KindPerson, gender: gender, last: last}
+		z.ents = append(z.ents, e)
+		return e
+	}
+	full := strings.TrimSuffix(strings.TrimSuffix(bare, "’s"), "'s")
+	for _, e := range z.ents {
+		if e.name == full {
+			return e
+		}
+	}
+	// A full name whose surname was met alone first takes it over.
+	for _, e := range z.ents {
+		if e.name == last {
+			e.name, e.last = full, last
+			return e
+		}
+	}
+	if gender == 0 {
+		gender = genderOf(parts[0])
+	}
+	e := &entity{name: full, kind: KindPerson, gender: gender, last: last}
+	z.ents = append(z.ents, e)
+	return e
+}
+
+// collectMentions registers every name outside quotations, in text order,
+// with appositive roles, so that surnames and pronouns can be resolved.
+func (z *analyzer) collectMentions() {
+	for i := 0; i < len(z.toks); {
+		t := z.toks[i]
+		if t.kind != tkWord || !t.cap || isFunctionWord(t.text) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(z.toks) && z.inName(j) {
+			j++
+		}
+		for j > i+1 && isNameJoiner(z.toks[j-1].text) {
+			j--
+		}
+		m := z.nameMention(i, j)
+		if m != nil {
+			// An appositive role: "Amanda Sloat, the former …, was".
+			if m.ent != nil && m.ent.role == "" && j < len(z.toks) && z.toks[j].text == "," {
+				for c := j + 1; c < len(z.toks) && c < j+40; c++ {
+					if z.toks[c].kind == tkQuote || z.paraOf[c] != z.paraOf[i] {
+						break
+					}
+					if z.toks[c].kind == tkPunct && (z.toks[c].text == "." || z.toks[c].text == ";") {
+						break
+					}
+					if z.toks[c].text == "," {
+						if c > j+1 && looksLikeAppositive(z.toks[j+1:c]) && c+1 < len(z.toks) && z.toks[c+1].kind == tkWord && !z.toks[c+1].cap {
+							m.ent.role = z.text[z.toks[j+1].Start:z.toks[c-1].End]
+						}
+						break
+					}
+				}
+			}
+			z.mentions = append(z.mentions, *m)
+		}
+		i = j
+	}
+	// Pronouns learn genders: a person named right before "she said" is
+	// female. (Cheap, and only used to break ties.)
+}
+
+// resolve turns a mention into a display name: pronouns are resolved to
+// earlier entities.
+func (z *analyzer) resolve(m *mention, at int) (*mention, float64) {
+	if m.pronun == "" {
+		if m.name == "" {
+			return m, confUnresolved
+		}
+		return m, confExplicit
+	}
+	switch m.pronun {
+	case "he", "she", "him", "her":
+		want := byte('m')
+		if m.pronun == "she" || m.pronun == "her" {
+			want = 'f'
+		}
+		if e := z.antecedent(at, want); e != nil {
+			if e.gender == 0 {
+				e.gender = want
+			}
+			m.name, m.role, m.kind, m.ent = e.name, e.role, KindPerson, e
+			return m, confPronoun
+		}
+	case "it":
+		if d := z.lastNonPerson(at); d != nil {
+			m.name, m.role, m.kind = d.name, d.role, d.kind
+			return m, confPronoun * 0.8
+		}
+	}
+	m.kind = KindPerson
+	return m, confUnresolved
+}
+
+// antecedent returns the most salient person before offset at, within the
+// same or the previous paragraph, whose gender fits.
+func (z *analyzer) antecedent(at int, gender byte) *entity {
+	para := z.paraOf[min(z.tokenAt(at), len(z.paraOf)-1)]
+	var best *entity
+	bestScore := -1.0
+	for i := len(z.mentions) - 1; i >= 0; i-- {
+		m := z.mentions[i]
+		if m.End > at || m.ent == nil {
+			continue
+		}
+		p := z.paraOf[z.tokenAt(m.Start)]
+		if p < para-1 {
+			break
+		}
+		if m.ent.gender != 0 && m.ent.gender != gender {
+			continue
+		}
+		score := 1.0 / float64(1+len(z.mentions)-i)
+		if z.isSentenceSubject(m) {
+			score += 1
+		}
+		if m.ent.gender == gender {
+			score += 0.5
+		}
+		if score > bestScore {
+			best, bestScore = m.ent, score
+		}
+	}
+	return best
+}
+
+// isSentenceSubject reports whether mention m opens its sentence (after
+// connectives and an introductory phrase).
+func (z *analyzer) isSentenceSubject(m mention) bool {
+	s := z.sentenceOf(m.Start)
+	i := z.tokenAt(s.Start)
+	for i < len(z.toks) && z.toks[i].Start < m.Start && z.toks[i].kind == tkWord && isConnective(z.toks[i].text) {
+		i++
+	}
+	return i < len(z.toks) && z.toks[i].Start == m.Start
+}
+
+// lastNonPerson returns the latest document or organisation mentioned
+// before offset at, within two paragraphs.
+func (z *analyzer) lastNonPerson(at int) *mention {
+	para := z.paraOf[min(z.tokenAt(at), len(z.paraOf)-1)]
+	for i := len(z.mentions) - 1; i >= 0; i-- {
+		m := z.mentions[i]
+		if m.End > at {
+			continue
+		}
+		if z.paraOf[z.tokenAt(m.Start)] < para-1 {
+			break
+		}
+		if m.kind == KindDocument {
+			return &m
+		}
+	}
+	return nil
+}
+
+// continuations gives a quotation with no attribution of its own the
+// speaker of the quotation before it in the same paragraph, or of the one
+// right after it when only white space separates them.
+func (z *analyzer) continuations(qs []quotation, out []Quote) {
+	for i := range out {
+		if out[i].Speaker != "" {
+			continue
+		}
+		if out[i].Fragment && i > 0 && out[i-1].Paragraph == out[i].Paragraph {
+			// A scare quote in running text is not a continuation.
+			if !z.startsSentence(qs[i]) {
+				continue
+			}
+		}
+		if i > 0 && out[i-1].Speaker != "" && out[i-1].Confidence >= confContinuation &&
+			(out[i-1].Paragraph == out[i].Paragraph || (qs[i-1].unclosed || z.paragraphOpensWith(qs[i]))) &&
+			z.startsSentence(qs[i]) && !z.namesBetween(qs[i-1].outer.End, qs[i].outer.Start) {
+			inherit(&out[i], out[i-1], confContinuation)
+			continue
+		}
+		if i+1 < len(out) && out[i+1].Speaker != "" && out[i+1].Paragraph == out[i].Paragraph &&
+			strings.TrimSpace(z.text[qs[i].outer.End:qs[i+1].outer.Start]) == "" {
+			inherit(&out[i], out[i+1], confContinuation)
+		}
+	}
+}
+
+func inherit(q *Quote, from Quote, conf float64) {
+	q.Speaker, q.SpeakerTitle, q.SpeakerKind = from.Speaker, from.SpeakerTitle, from.SpeakerKind
+	q.SpeakerMention = from.SpeakerMention
+	q.Confidence = min(conf, from.Confidence)
+}
+
+// startsSentence reports whether quotation q opens its sentence.
+func (z *analyzer) startsSentence(q quotation) bool {
+	s := z.sentenceOf(q.outer.Start)
+	return strings.TrimSpace(z.text[s.Start:q.outer.Start]) == ""
+}
+
+func (z *analyzer) paragraphOpensWith(q quotation) bool {
+	i := z.tokenAt(q.outer.Start)
+	return i == 0 || z.paraOf[i-1] != z.paraOf[i]
+}
+
+// namesBetween reports whether a person other than through a pronoun is
+// named between two offsets (outside quotations): then a following
+// quotation may be someone else's.
+func (z *analyzer) namesBetween(from, to int) bool {
+	for _, m := range z.mentions {
+		if m.Start >= from && m.End <= to && m.kind == KindPerson {
+			return true
+		}
+	}
+	return false
+}
+
+func isAccordingTo(ts []token, i int) bool {
+	return i+1 < len(ts) && strings.EqualFold(ts[i].text, "according") && strings.EqualFold(ts[i+1].text, "to")
+}
+
+var traceRule = func(int, string) {}

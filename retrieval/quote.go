@@ -1,5 +1,11 @@
 package retrieval
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // Span is a half-open byte range [Start, End) into a source's text.
 type Span struct {
 	Start int `json:"start"`
@@ -63,9 +69,189 @@ type Analysis struct {
 func Analyze(text string) Analysis {
 	var a Analysis
 	a.Paragraphs = splitParagraphs(text)
-	for _, p := range a.Paragraphs {
-		a.Sentences = append(a.Sentences, splitSentences(text, p)...)
+	marks := findQuotations(text, a.Paragraphs)
+	spans := make([]Span, len(marks))
+	for i, m := range marks {
+		spans[i] = m.outer
 	}
-	a.Quotes = attribute(text, a, extractQuotes(text, a.Paragraphs))
+	for _, p := range a.Paragraphs {
+		a.Sentences = append(a.Sentences, splitSentences(text, p, spans)...)
+	}
+	a.Quotes = attribute(text, a, marks)
 	return a
+}
+
+// quotation is a quotation found by findQuotations: outer spans the marks
+// too, inner is the quoted words (trimmed, without a trailing comma).
+type quotation struct {
+	outer     Span
+	inner     Span
+	paragraph int
+	unclosed  bool // ran to the end of a paragraph without a closing mark
+}
+
+// minUnclosedWords is the length below which an opening mark that is never
+// closed is taken for a stray mark rather than a quotation.
+const minUnclosedWords = 4
+
+// findQuotations finds double-quoted passages: straight and curly marks,
+// „…“ and «…», single quotes nested inside them, quotations running over
+// several sentences, and quotations running over several paragraphs (the
+// opening mark repeated at the start of each new paragraph, no closing mark
+// before the break). A closing mark with no opening mark is ignored.
+func findQuotations(text string, ps []Paragraph) []quotation {
+	var out []quotation
+	var (
+		open      = -1 // byte offset of the current opening mark, or -1
+		openPara  int
+		lastEnd   int // end of the paragraph where the quotation was left open
+		openStyle rune
+	)
+	emit := func(closeStart, closeEnd int, unclosed bool) {
+		q := quotation{outer: Span{open, closeEnd}, paragraph: openPara, unclosed: unclosed}
+		_, n := utf8.DecodeRuneInString(text[open:])
+		q.inner = trimQuote(text, Span{open + n, closeStart})
+		if q.inner.Len() > 0 && (!unclosed || countWords(text[q.inner.Start:q.inner.End]) >= minUnclosedWords) {
+			out = append(out, q)
+		}
+		open = -1
+	}
+	for _, p := range ps {
+		if open >= 0 {
+			// A quotation left open continues only if this paragraph opens
+			// with a quotation mark.
+			r, n := utf8.DecodeRuneInString(text[p.Start:])
+			if isDoubleMark(r) && !isClosingOnly(r) {
+				_ = n
+			} else {
+				emit(lastEnd, lastEnd, true)
+			}
+		}
+		for i := p.Start; i < p.End; {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !isDoubleMark(r) {
+				i += n
+				continue
+			}
+			if open >= 0 && i == p.Start && openPara != p.Index {
+				// The repeated opening mark of a continued quotation.
+				i += n
+				continue
+			}
+			opener, closer := markRole(text, i, n, p, r)
+			switch {
+			case open < 0 && opener:
+				open, openPara, openStyle = i, p.Index, r
+			case open >= 0 && closer && matches(openStyle, r):
+				emit(i, i+n, false)
+			case open >= 0 && closer && !opener:
+				emit(i, i+n, false)
+			}
+			i += n
+		}
+		if open >= 0 {
+			lastEnd = p.End
+		}
+	}
+	if open >= 0 {
+		emit(lastEnd, lastEnd, true)
+	}
+	return out
+}
+
+func isDoubleMark(r rune) bool {
+	switch r {
+	case '"', '“', '”', '„', '«', '»', '‟':
+		return true
+	}
+	return false
+}
+
+func isClosingOnly(r rune) bool { return r == '”' || r == '»' }
+
+// matches reports whether close can close a quotation opened with open.
+func matches(open, close rune) bool {
+	switch open {
+	case '«':
+		return close == '»'
+	case '„':
+		return close == '“' || close == '”' || close == '"'
+	}
+	return close != '«' && close != '„'
+}
+
+// markRole decides whether the mark at i (n bytes) can open or close a
+// quotation, from the mark itself and its neighbours: an opening mark
+// follows a space or the start of the paragraph and precedes a word; a
+// closing mark follows a word or punctuation and precedes a space or
+// punctuation. Curly marks used the wrong way round are read by context.
+func markRole(text string, i, n int, p Paragraph, r rune) (opener, closer bool) {
+	prev, next := ' ', ' '
+	if i > p.Start {
+		prev, _ = utf8.DecodeLastRuneInString(text[p.Start:i])
+	}
+	if i+n < p.End {
+		next, _ = utf8.DecodeRuneInString(text[i+n:])
+	}
+	leftOpen := unicode.IsSpace(prev) || strings.ContainsRune("([{—–-/:;‘'", prev)
+	rightOpen := unicode.IsSpace(next) || (unicode.IsPunct(next) && next != '‘' && next != '\'' && next != '(' && next != '[' && next != '…' && next != '.')
+	opener = leftOpen && !unicode.IsSpace(next)
+	closer = !unicode.IsSpace(prev) && rightOpen || (!unicode.IsSpace(prev) && i+n >= p.End)
+	switch r {
+	case '“', '„', '«', '‟':
+		if !opener && !closer {
+			opener = true
+		}
+		if r == '“' && !closer {
+			closer = false
+		}
+	case '”', '»':
+		if !opener && !closer {
+			closer = true
+		}
+	case '"':
+		if !opener && !closer {
+			opener, closer = true, true // let the state decide
+		}
+	}
+	if r == '“' || r == '„' || r == '«' {
+		// A curly opening mark closes only when nothing else fits.
+		if opener {
+			closer = closer && !leftOpen
+		}
+	}
+	return opener, closer
+}
+
+// trimQuote trims white space and a trailing comma from the quoted words.
+func trimQuote(text string, s Span) Span {
+	for s.Start < s.End {
+		r, n := utf8.DecodeRuneInString(text[s.Start:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s.Start += n
+	}
+	for s.End > s.Start {
+		r, n := utf8.DecodeLastRuneInString(text[s.Start:s.End])
+		if !(unicode.IsSpace(r) || r == ',') {
+			break
+		}
+		s.End -= n
+	}
+	return s
+}
+
+func countWords(s string) int { return len(strings.Fields(s)) }
+
+// isFragment reports whether quoted words are a short phrase or scare quote
+// rather than a full statement: under four words, or under eight that do
+// not start a sentence.
+func isFragment(s string) bool {
+	w := countWords(s)
+	if w < 4 {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return w < 8 && !unicode.IsUpper(r)
 }

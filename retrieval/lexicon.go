@@ -1,0 +1,305 @@
+package retrieval
+
+import "strings"
+
+// Word lists for attribution. The reporting verbs are the cues most often
+// annotated in PolNeAR's training split (US political news); the rest are
+// closed classes of English.
+
+func set(words string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+var reportingVerbs = set(`
+say says said saying tell tells told telling add adds added adding
+write writes wrote writing ask asks asked asking note notes noted noting
+report reports reported announce announces announced announcing
+suggest suggests suggested suggesting argue argues argued arguing
+explain explains explained explaining declare declares declared
+state states stated stating insist insists insisted warn warns warned
+tweet tweets tweeted tweeting claim claims claimed claiming
+acknowledge acknowledges acknowledged acknowledging admit admits admitted
+recall recalls recalled recalling respond responds responded
+reply replies replied reiterate reiterates reiterated reiterating
+stipulate stipulates stipulated stress stresses stressed
+continue continues continued conclude concludes concluded
+predict predicts predicted promise promises promised vow vows vowed
+pledge pledges pledged confirm confirms confirmed deny denies denied
+mention mentions mentioned remark remarks remarked comment comments commented
+complain complains complained concede concedes conceded assert asserts asserted
+maintain maintains maintained contend contends contended
+urge urges urged testify testifies testified recount recounts recounted
+emphasize emphasizes emphasized emphasise emphasises emphasised
+observe observes observed quip quips quipped shout shouts shouted
+exclaim exclaimed boast boasts boasted proclaim proclaims proclaimed
+posted writes explained cautioned caution cautions joked jokes
+describe describes described describing call calls called
+`)
+
+// rightOnlyVerbs are cues only after a quotation (`"…," he continued`).
+var rightOnlyVerbs = set(`continue continues continued`)
+
+func isReportingVerb(w string) bool { return reportingVerbs[strings.ToLower(w)] }
+
+var auxiliaries = set(`has have had was were is are be been would will may might could
+can did does do also reportedly recently repeatedly later previously once then
+not never publicly privately again further simply just quickly flatly often
+already still always even only since long earlier separately bluntly
+`)
+
+func isAuxiliary(w string) bool { return auxiliaries[strings.ToLower(w)] }
+
+var relatives = set(`that which who whom`)
+
+func isRelative(w string) bool { return relatives[strings.ToLower(w)] }
+
+var connectives = set(`but and so yet still however meanwhile then also though although
+or nor indeed instead moreover now`)
+
+func isConnective(w string) bool { return connectives[strings.ToLower(w)] }
+
+var personalPronouns = set(`he she they it we i`)
+
+func isPersonalPronoun(w string) bool { return personalPronouns[w] }
+
+// functionWords are capitalised only because they open a sentence.
+var functionWords = set(`the a an and but or so yet if when while after before as at by for
+from in into of on to with without this that these those there here it its
+he she they we i you his her their our my your him them us me what why how
+who whom which where whether not no nor some any all each every both either
+neither many much more most few other such than then though although because
+since until unless despite during about above below over under between
+among through against toward towards upon within also however meanwhile
+still even just only now today yesterday tomorrow last next first second
+third one two three four five six seven eight nine ten is was are were be
+been being has have had do does did will would shall should may might can
+could must said says say asked told according nearly any hope`)
+
+func isFunctionWord(w string) bool { return functionWords[strings.ToLower(w)] }
+
+var nameJoiners = set(`of de da del della der di du van von bin al la le y for and`)
+
+// isNameJoiner reports whether a lower-case word may stand inside a name
+// ("Secretary of State", "Ludwig van Beethoven").
+func isNameJoiner(w string) bool { return nameJoiners[w] }
+
+var roleNouns = set(`president minister secretary spokesman spokeswoman spokesperson
+manager chairman chairwoman chair director senator adviser advisor aide
+official governor chief leader candidate nominee strategist analyst
+professor economist attorney lawyer ambassador envoy representative mayor
+commissioner ceo founder editor correspondent reporter general commander
+chancellor premier congressman congresswoman speaker head counsel
+diplomat negotiator executive expert officer member deputy assistant`)
+
+func isRoleNoun(w string) bool { return roleNouns[strings.TrimSuffix(w, "s")] || roleNouns[w] }
+
+var roleModifiers = set(`former then current acting deputy senior chief vice foreign
+campaign press white house state national defense security top interim
+assistant special`)
+
+func isRoleModifier(w string) bool { return roleModifiers[w] }
+
+var speakerNouns = set(`official officials source sources spokesman spokeswoman spokesperson
+aide aides analyst analysts expert experts critic critics supporter supporters
+lawmaker lawmakers leader leaders diplomat diplomats negotiator negotiators
+observer observers economist economists researcher researchers scientist
+scientists people person voter voters resident residents witness witnesses
+report statement agreement strategy study poll survey document memo letter
+plan treaty declaration resolution deal proposal paper campaign administration
+government ministry department agency company committee spokespeople
+representative representatives advocate advocates activist activists
+officer officers authorities investigators prosecutors prosecutor lawyer
+lawyers attorney attorneys president minister secretary`)
+
+func isSpeakerNoun(w string) bool { return speakerNouns[w] }
+
+var documentNouns = set(`report statement agreement strategy study poll survey document memo
+letter plan treaty declaration resolution deal proposal paper constitution
+charter accord act bill law`)
+
+func isDocumentNoun(w string) bool { return documentNouns[w] }
+
+var orgNouns = set(`campaign administration government ministry department agency company
+committee`)
+
+func isOrgNoun(w string) bool { return orgNouns[w] }
+
+var determiners = set(`the a an this that these those one two three several many some
+his her their its our another each every`)
+
+func isDeterminer(w string) bool { return determiners[w] }
+
+var articles = set(`the a an his her their its our this these those`)
+
+// isArticle reports whether w marks the next word as a noun ("the promise").
+func isArticle(w string) bool { return articles[w] }
+
+var verbish = set(`is are was were has have had be been will would can could may might
+should do does did`)
+
+func isVerbish(w string) bool { return verbish[w] || reportingVerbs[w] }
+
+var conjunctions = set(`and but or nor because although though while whereas if`)
+
+func isConjunction(w string) bool { return conjunctions[w] }
+
+var prepositions = set(`of in on at by for with from to into about against over under
+between among through during without within`)
+
+func isPreposition(w string) bool { return prepositions[w] }
+
+var titleWords = set(`President Vice Minister Secretary General Director Senator Sen.
+Governor Gov. Ambassador Chancellor Deputy Foreign Prime Chief Spokesman
+Spokeswoman Chairman Chairwoman Chair Commissioner Mayor King Queen Prince
+Princess Pope Judge Justice Attorney Rep. Representative Gen. Adm. Col. Lt.
+Capt. Sgt. Maj. Cmdr. Dr. Prof. Professor Leader Speaker Adviser Advisor Envoy
+CEO Officer Commander Premier Congressman Congresswoman Candidate Nominee
+Former Special Senior Assistant Defense Defence State Interior Finance
+Justice National Security Trade Health Energy Economy Labor Labour
+Education Homeland Treasury Press Sheriff Detective Officer Inspector
+Archbishop Bishop Cardinal Rabbi Imam Reverend Rev. Sir Dame Lord Lady
+Secretary-General Minister-President First Lady Presidential Majority Minority
+Whip Chairperson Councilman Councilwoman Councillor Delegate`)
+
+// isTitleWord reports whether a capitalised word is part of a title that
+// may stand before a name.
+func isTitleWord(w string) bool { return titleWords[w] }
+
+var nationalities = set(`American British Russian Ukrainian French German Chinese Japanese
+Israeli Palestinian Iranian Iraqi Syrian Turkish Polish Canadian Mexican
+Indian Pakistani Afghan European Italian Spanish Dutch Belgian Swedish
+Norwegian Danish Finnish Greek Hungarian Czech Romanian Korean Saudi
+Egyptian Brazilian Australian Irish Scottish Welsh Democratic Republican
+U.S. US UN EU NATO Kremlin White`)
+
+func isNationality(w string) bool { return nationalities[w] }
+
+var honorifics = set(`Mr. Mrs. Ms. Miss Dr. Mr Mrs Ms Dr Prof. Sir Dame`)
+
+func isHonorific(w string) bool { return honorifics[w] }
+
+func stripHonorific(name string) string {
+	f := strings.Fields(name)
+	if len(f) > 1 && isHonorific(f[0]) {
+		return strings.Join(f[1:], " ")
+	}
+	return name
+}
+
+var orgWords = set(`Post Times Journal News Agency Department Ministry Council Committee
+Commission Party Campaign Administration Office House Kremlin NATO Inc. Corp.
+Company Association Institute University Foundation Bank Court Congress
+Senate Government Organization Organisation Union Group Service Network
+Center Centre Pentagon Reuters AP BBC CNN Fox Press Tribune Guardian
+Herald Club Board Fund Trust Alliance Coalition League Federation Bureau
+Police Army Navy Forces Command Assembly Parliament Cabinet Commons
+Republicans Democrats Media Magazine Review Foundation PAC Association`)
+
+var documentWords = set(`Strategy Statement Agreement Report Act Plan Treaty Declaration
+Constitution Resolution Charter Accord Memo Memorandum Letter Bill Law
+Document Review Protocol Communique Communiqué Framework Doctrine Manifesto`)
+
+var placeWords = set(`Russia Ukraine America Europe Moscow Kyiv Kiev Washington London
+Paris Berlin Beijing China Japan Canada Poland Istanbul Donbas Crimea
+Britain England France Germany Israel Iran Iraq Syria Turkey Mexico India
+Africa Asia Gaza Texas California Florida Ohio Iowa Virginia York`)
+
+// classifyName guesses what kind of speaker a capitalised name is; words
+// is the number of words in the name without honorifics. It returns "" for
+// names that cannot be speakers (places, months).
+func classifyName(name string, words int) string {
+	f := strings.Fields(name)
+	for _, w := range f {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
+		if documentWords[w] {
+			return KindDocument
+		}
+	}
+	for _, w := range f {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
+		if orgWords[w] {
+			return KindOrganization
+		}
+	}
+	if len(f) == 1 {
+		w := strings.TrimSuffix(strings.TrimSuffix(f[0], "’s"), "'s")
+		if placeWords[w] || monthOrDay[w] {
+			return ""
+		}
+		if isAcronym(w) {
+			return KindOrganization
+		}
+	}
+	if strings.ContainsAny(name, "0123456789") {
+		return "" // a year without a document word: a date, not a speaker
+	}
+	if isNationality(f[0]) && words == 1 {
+		return ""
+	}
+	return KindPerson
+}
+
+var monthOrDay = set(`January February March April May June July August September October
+November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday`)
+
+func isAcronym(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
+	for _, r := range w {
+		if !(r >= 'A' && r <= 'Z' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+var femaleNames = set(`Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen
+Nancy Lisa Betty Margaret Sandra Ashley Kimberly Emily Donna Michelle Dorothy
+Carol Amanda Melissa Deborah Stephanie Rebecca Sharon Laura Cynthia Kathleen
+Amy Shirley Angela Helen Anna Brenda Pamela Nicole Emma Samantha Katherine
+Christine Debra Rachel Catherine Carolyn Janet Ruth Maria Heather Diane
+Virginia Julie Joyce Victoria Olivia Kelly Christina Lauren Joan Evelyn Judith
+Megan Cheryl Andrea Hannah Martha Jacqueline Frances Gloria Ann Teresa Kathryn
+Sara Janice Jean Alice Madison Doris Abigail Julia Judy Grace Denise Amber
+Marilyn Beverly Danielle Theresa Sophia Marie Diana Brittany Natalie Isabella
+Charlotte Rose Alexis Kayla Hillary Chelsea Kamala Nikki Nancy Elizabeth
+Ursula Angela Theresa Liz Kaja Kaja Annalena Giorgia Marine Jill Michelle
+Melania Ivanka Kellyanne Sarah Huma Donna Debbie Tulsi Kirsten Amy Maxine
+Condoleezza Madeleine Samantha Susan Nikki Janet Gina Loretta Sally Valerie
+Hope Kellyanne Katrina Mika Megyn Rachel Ilhan Alexandria Ayanna Rashida
+Marsha Lisa Susan Mazie Patty Dianne Tammy Jeanne Heidi Claire Gillibrand
+Olena Yulia Iryna Maria Tatiana Svetlana Natalia Olga Irina Anastasia`)
+
+var maleNames = set(`James Robert John Michael David William Richard Joseph Thomas Charles
+Christopher Daniel Matthew Anthony Mark Donald Steven Paul Andrew Joshua
+Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan Jacob Gary
+Nicholas Eric Jonathan Stephen Larry Justin Scott Brandon Benjamin Samuel
+Gregory Alexander Frank Patrick Raymond Jack Dennis Jerry Tyler Aaron Jose
+Adam Nathan Henry Douglas Zachary Peter Kyle Ethan Walter Noah Jeremy
+Christian Keith Roger Terry Gerald Harold Sean Austin Carl Arthur Lawrence
+Dylan Jesse Jordan Bryan Billy Joe Bruce Gabriel Logan Albert Willie Alan
+Juan Wayne Elijah Randy Roy Vincent Ralph Eugene Russell Bobby Mason Philip
+Louis Barack Bill Bernie Mike Mitch Chuck Ted Marco Jeb Ben Rudy Newt Chris
+Rand Reince Sean Steve Tim Joe Hunter Jens Vladimir Volodymyr Sergei Sergey
+Dmitry Dmitri Emmanuel Olaf Boris Keir Rishi Recep Xi Narendra Benjamin
+Viktor Andrzej Mark Justin Antony Jake Lloyd Marco Pete Keith Davyd Andriy
+Oleksandr Petro Yevgeny Alexei Alexey Mikhail Nikolai Valery Valeriy Denys
+Rustem Kirill Maxim Ivan Igor Oleg Yuri Yury Dmytro Mykhailo Ruslan Vitali
+Vitaliy Volker Friedrich Frank-Walter Giorgos Donald Mitt Paul Jim Rick
+Tom Dick Harry Reid Lindsey Orrin Jon Al Howard Ron`)
+
+// genderOf guesses a person's gender from a first name, or 0 if unknown.
+func genderOf(first string) byte {
+	switch {
+	case femaleNames[first]:
+		return 'f'
+	case maleNames[first]:
+		return 'm'
+	}
+	return 0
+}
