@@ -368,8 +368,8 @@ func (z *analyzer) subjectOf(start, qt int) *mention {
 	if !t.cap || isFunctionWord(t.text) {
 		return nil
 	}
-	j := i
-	for j < qt && z.toks[j].kind == tkWord && (z.toks[j].cap || isNameJoiner(z.toks[j].text)) {
+	j := i + 1
+	for j < qt && z.inName(j) {
 		j++
 	}
 	for j > i && isNameJoiner(z.toks[j-1].text) {
@@ -407,6 +407,9 @@ func (z *analyzer) inName(j int) bool {
 	}
 	if t.text == "the" && j > 0 && z.toks[j-1].text == "of" {
 		return true
+	}
+	if t.text == "on" && j > 0 && j+1 < len(z.toks) && documentWords[z.toks[j-1].text] && z.toks[j+1].cap {
+		return true // "the Joint Statement on Ukraine"
 	}
 	return isYear(t.text) && j+1 < len(z.toks) && z.toks[j+1].cap
 }
