@@ -383,11 +383,35 @@ func (z *analyzer) subjectOf(start, qt int) *mention {
 	if strings.HasSuffix(z.toks[j-1].text, "’s") || strings.HasSuffix(z.toks[j-1].text, "'s") {
 		return nil
 	}
+	if j == i+1 && !z.known(t.text) {
+		return nil // a lone capitalised word opening a sentence may be any noun
+	}
 	m := z.nameMention(i, j)
 	if m == nil || (m.kind != KindPerson && m.kind != KindDocument && m.kind != KindOrganization) {
 		return nil
 	}
 	return m
+}
+
+// sentenceInitial reports whether token i opens a sentence.
+func (z *analyzer) sentenceInitial(i int) bool {
+	if i == 0 || z.paraOf[i-1] != z.paraOf[i] {
+		return true
+	}
+	p := z.toks[i-1]
+	return p.kind == tkQuote || (p.kind == tkPunct && strings.ContainsAny(p.text, ".!?…“\"‘(")) || z.sentenceOf(z.toks[i].Start).Start == z.toks[i].Start
+}
+
+// known reports whether w names a person met earlier (by surname or first
+// name).
+func (z *analyzer) known(w string) bool {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
+	for _, e := range z.ents {
+		if strings.Contains(e.name, " ") && (e.last == w || strings.HasPrefix(e.name, w+" ")) {
+			return true
+		}
+	}
+	return false
 }
 
 // inName reports whether token j can continue a name run that its
@@ -680,6 +704,11 @@ func (z *analyzer) collectMentions() {
 		}
 		for j > i+1 && isNameJoiner(z.toks[j-1].text) {
 			j--
+		}
+		if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
+			// "Talks resumed": a capitalised first word alone is not a name.
+			i = j
+			continue
 		}
 		m := z.nameMention(i, j)
 		if m != nil {

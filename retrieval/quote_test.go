@@ -1,0 +1,244 @@
+package retrieval_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// MustCheckSlices fails unless every quote and mention in a is a byte-exact
+// slice of text: the package's central invariant.
+func MustCheckSlices(tb testing.TB, text string, a retrieval.Analysis) {
+	tb.Helper()
+	for _, q := range a.Quotes {
+		require.True(tb, q.Start >= 0 && q.Start <= q.End && q.End <= len(text), "quote span %v out of range", q.Span)
+		require.Equal(tb, text[q.Start:q.End], q.Text, "quote text is not its slice")
+		require.True(tb, utf8.ValidString(q.Text) || !utf8.ValidString(text))
+		if q.SpeakerMention != nil {
+			m := *q.SpeakerMention
+			require.True(tb, m.Start >= 0 && m.Start <= m.End && m.End <= len(text), "mention span %v out of range", m)
+		}
+	}
+	for _, s := range a.Sentences {
+		require.True(tb, s.Start >= 0 && s.Start <= s.End && s.End <= len(text))
+	}
+}
+
+func TestAnalyze_Quotations(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		text string
+		want []string // quote texts, in order
+	}{
+		{"Curly", "He said “we will win.” Then he left.", []string{"we will win."}},
+		{"Straight", `He said "we will win." Then he left.`, []string{"we will win."}},
+		{"TrailingCommaDropped", `"No, no, and no again," Ryabkov said.`, []string{"No, no, and no again"}},
+		{"NestedSingle", "“We won’t say ‘Fine, you know, we won’t go into NATO’ – ever,” she said.", []string{"We won’t say ‘Fine, you know, we won’t go into NATO’ – ever"}},
+		{"SeveralSentences", "“It was the most important thing. They were prepared to end the war.” Then talks stopped.", []string{"It was the most important thing. They were prepared to end the war."}},
+		{"Split", "“We will win,” he said. “There is no doubt.”", []string{"We will win", "There is no doubt."}},
+		{"EllipsisAndBrackets", "He says that “no more enlargement… [Putin] went to war.”", []string{"no more enlargement… [Putin] went to war."}},
+		{"MultiParagraph", "She said: “The first part goes on.\n“And the second part ends here.”\nNext paragraph.", []string{"The first part goes on.\n“And the second part ends here."}},
+		{"StrayClosingMark", "The U.S. will lead a ceasefire mechanism.” The agreement holds.", nil},
+		{"ScareQuote", "Though dressed up as a “compromise,” the deal was done.", []string{"compromise"}},
+		{"Guillemets", "Il a dit «nous gagnerons» hier.", []string{"nous gagnerons"}},
+		{"EmptyQuotes", `He said "" and left.`, nil},
+		{"UnclosedShortIsStray", `The "odd mark stays`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := retrieval.Analyze(tc.text)
+			MustCheckSlices(t, tc.text, a)
+			var got []string
+			for _, q := range a.Quotes {
+				got = append(got, q.Text)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestAnalyze_Fragments(t *testing.T) {
+	a := retrieval.Analyze("It was a “compromise,” he said. He called it “a compromise on our part.” He said, “We will not accept any NATO troops on our territory.”")
+	require.Len(t, a.Quotes, 3)
+	assert.True(t, a.Quotes[0].Fragment, "a scare quote is a fragment")
+	assert.True(t, a.Quotes[1].Fragment, "a short lower-case phrase is a fragment")
+	assert.False(t, a.Quotes[2].Fragment, "a full statement is not a fragment")
+}
+
+func TestAnalyze_Sentences(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"Abbreviations", "U.S. officials met Mr. Smith on Sept. 5 in Washington. He left early.", []string{"U.S. officials met Mr. Smith on Sept. 5 in Washington.", "He left early."}},
+		{"Initials", "J. D. Vance spoke. Gen. Milley listened.", []string{"J. D. Vance spoke.", "Gen. Milley listened."}},
+		{"CountryAbbreviationEndsSentence", "The force is supported by the U.S. The agreement is binding.", []string{"The force is supported by the U.S.", "The agreement is binding."}},
+		{"QuotedSentencesStayTogether", "He said, “It was over. We left.” Then he laughed.", []string{"He said, “It was over. We left.”", "Then he laughed."}},
+		{"EllipsisMidSentence", "No more NATO enlargement… was a precondition. It ended.", []string{"No more NATO enlargement… was a precondition.", "It ended."}},
+		{"QuestionAndExclamation", "Would Russia accept it? No! Never.", []string{"Would Russia accept it?", "No!", "Never."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := retrieval.Analyze(tc.text)
+			var got []string
+			for _, s := range a.Sentences {
+				got = append(got, tc.text[s.Start:s.End])
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestAnalyze_Paragraphs(t *testing.T) {
+	t.Run("Lines", func(t *testing.T) {
+		a := retrieval.Analyze("One line.\nTwo line.\n\n")
+		require.Len(t, a.Paragraphs, 2)
+	})
+	t.Run("BlankLineBlocks", func(t *testing.T) {
+		text := "A hard-wrapped\nparagraph here.\n\nSecond one."
+		a := retrieval.Analyze(text)
+		require.Len(t, a.Paragraphs, 2)
+		p := a.Paragraphs[0]
+		assert.Equal(t, "A hard-wrapped\nparagraph here.", text[p.Start:p.End])
+		assert.Equal(t, 2, a.Paragraphs[1].Index)
+	})
+}
+
+func TestAnalyze_Attribution(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		text        string
+		quote       string // prefix of the quote under test
+		speaker     string
+		title       string // expected role; "-" to skip the check
+		mention     string // expected mention text; "" to skip the check
+		minConf     float64
+		unattibuted bool
+	}{
+		{name: "AppositiveRoleSaysThat",
+			text:  "Jens Stoltenberg, NATO Secretary General at the start of the war, says that “no more NATO enlargement was a pre-condition.”",
+			quote: "no more", speaker: "Jens Stoltenberg", title: "NATO Secretary General at the start of the war", mention: "Jens Stoltenberg", minConf: 0.8},
+		{name: "TitleBeforeName",
+			text:  "Russia’s Deputy Foreign Minister Sergei Ryabkov has reiterated that “under no circumstances are we prepared to support it.”",
+			quote: "under no", speaker: "Sergei Ryabkov", title: "Russia’s Deputy Foreign Minister", minConf: 0.8},
+		{name: "QuoteThenNameSaid",
+			text:  "Sergei Ryabkov spoke first. “No, no, and no again,” Ryabkov said.",
+			quote: "No, no", speaker: "Sergei Ryabkov", title: "-", mention: "Ryabkov", minConf: 0.8},
+		{name: "QuoteThenSaidName",
+			text:  "\"We will fight on,\" said Boris Johnson, the prime minister.",
+			quote: "We will", speaker: "Boris Johnson", title: "-", mention: "Boris Johnson", minConf: 0.8},
+		{name: "QuoteThenNominal",
+			text:  "\"The plan is dead,\" a senior official said on Tuesday.",
+			quote: "The plan", speaker: "a senior official", title: "-", minConf: 0.8},
+		{name: "LowerCaseRoleBeforeName",
+			text:  "Campaign manager Robby Mook said \"we are confident about the turnout in Ohio.\"",
+			quote: "we are", speaker: "Robby Mook", title: "-", minConf: 0.8},
+		{name: "AccordingToAfter",
+			text:  "“The talks will resume in March,” according to Dmitry Peskov, the Kremlin spokesman.",
+			quote: "The talks", speaker: "Dmitry Peskov", title: "-", minConf: 0.8},
+		{name: "AccordingToBefore",
+			text:  "According to Dmitry Peskov, “the talks will resume in March.”",
+			quote: "the talks", speaker: "Dmitry Peskov", title: "-", minConf: 0.8},
+		{name: "SaidComma",
+			text:  "Volodymyr Zelensky met reporters. Zelensky said, in his first interview, “As far as I remember, they started the war because of this.”",
+			quote: "As far", speaker: "Volodymyr Zelensky", title: "-", mention: "Zelensky", minConf: 0.8},
+		{name: "PronounSheSkipsMan",
+			text:  "Amanda Sloat, the former special assistant to President Biden, was caught suggesting a deal. “We had some conversations before the war started,” she said.",
+			quote: "We had", speaker: "Amanda Sloat", title: "the former special assistant to President Biden", mention: "she", minConf: 0.6},
+		{name: "PronounHe",
+			text:  "Jens Stoltenberg spoke in Brussels. “We are ready to help Ukraine for as long as it takes,” he said.",
+			quote: "We are", speaker: "Jens Stoltenberg", title: "-", mention: "he", minConf: 0.6},
+		{name: "SplitQuoteSecondHalf",
+			text:  "Jens Stoltenberg spoke. “We will win,” he said. “There is no doubt about that at all.”",
+			quote: "There is", speaker: "Jens Stoltenberg", title: "-", minConf: 0.5},
+		{name: "ContinuationInParagraph",
+			text:  "Davyd Arakhamiia says that neutrality was the “key point” for Russia. “It was the most important thing for them.”",
+			quote: "It was", speaker: "Davyd Arakhamiia", title: "-", minConf: 0.5},
+		{name: "DocumentSpeaker",
+			text:  "The agreement stipulates that there is a “legally binding commitment to take measures to restore peace.”",
+			quote: "legally", speaker: "The agreement", title: "-", minConf: 0.8},
+		{name: "DocumentThatStates",
+			text:  "Hope died in the recently released 2025 National Security Strategy of the United States of America that states the priority of “Ending the perception of NATO as a perpetually expanding alliance.”",
+			quote: "Ending", speaker: "2025 National Security Strategy of the United States of America", title: "-", minConf: 0.8},
+		{name: "GroupSpeaker",
+			text:  "American officials say that the security guarantee is “similar to those it would receive as part of NATO.”",
+			quote: "similar", speaker: "American officials", title: "-", minConf: 0.8},
+		{name: "PronounItDocument",
+			text:  "The European Joint Statement on Ukraine ends with a promise. But it promises only that “These measures may include armed force.”",
+			quote: "These", speaker: "European Joint Statement on Ukraine", title: "-", minConf: 0.4},
+		{name: "WhoHasQuoted",
+			text:  "The reality has been recognized by Volodymyr Zelensky who has “understood that NATO is not prepared to accept Ukraine.”",
+			quote: "understood", speaker: "Volodymyr Zelensky", title: "-", minConf: 0.5},
+		{name: "ScareQuoteUnattributed",
+			text:  "Though dressed up as a “compromise,” the concession has long been a done deal.",
+			quote: "compromise", unattibuted: true},
+		{name: "NounNotVerb",
+			text:  "The statement ends with the promise of a “legally binding commitment to take measures.”",
+			quote: "legally", speaker: "-", title: "-"},
+		{name: "CapitalisedStatesIsNotAVerb",
+			text:  "Talks between the United States, Europe and Ukraine arrived at a force with a “European-led multinational force supported by the U.S.”",
+			quote: "European", unattibuted: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := retrieval.Analyze(tc.text)
+			MustCheckSlices(t, tc.text, a)
+			var q *retrieval.Quote
+			for i := range a.Quotes {
+				if strings.HasPrefix(a.Quotes[i].Text, tc.quote) {
+					q = &a.Quotes[i]
+					break
+				}
+			}
+			require.NotNil(t, q, "no quote starting %q in %+v", tc.quote, a.Quotes)
+			if tc.unattibuted {
+				assert.Empty(t, q.Speaker)
+				assert.Less(t, q.Confidence, 0.5)
+				return
+			}
+			if tc.speaker != "-" {
+				assert.Equal(t, tc.speaker, q.Speaker)
+			} else {
+				assert.NotEqual(t, "Statement on", q.Speaker) // never a garbled span
+			}
+			if tc.title != "-" {
+				assert.Equal(t, tc.title, q.SpeakerTitle)
+			}
+			if tc.mention != "" {
+				require.NotNil(t, q.SpeakerMention)
+				assert.Equal(t, tc.mention, tc.text[q.SpeakerMention.Start:q.SpeakerMention.End])
+			}
+			assert.GreaterOrEqual(t, q.Confidence, tc.minConf)
+		})
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{
+		"", "\"", "“", "”", "“”", `"a" "b`, "“a\n“b\n“c”", "‘’'\"“”„«»",
+		"He said, “x,” she said. “y”", "Mr. U.S. J. … ... ?!",
+		"Jens Stoltenberg, NATO Secretary General, says that “no.”",
+		"\xff\xfe“bad utf8”", "“" + strings.Repeat("word ", 200),
+		"according to", "“x” according to", "said said said “x” said",
+		", , , “a” , , who who “b”", "\n\n\n“\n\n”\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		a := retrieval.Analyze(text)
+		MustCheckSlices(t, text, a)
+		for i := 1; i < len(a.Quotes); i++ {
+			if a.Quotes[i].Start < a.Quotes[i-1].End {
+				t.Fatalf("quotes overlap: %v then %v", a.Quotes[i-1].Span, a.Quotes[i].Span)
+			}
+		}
+		for _, q := range a.Quotes {
+			if q.Confidence < 0 || q.Confidence > 1 {
+				t.Fatalf("confidence %v out of [0,1]", q.Confidence)
+			}
+		}
+	})
+}
