@@ -83,9 +83,11 @@ const (
 
 // candidateSQL finds the best FTS5 hits in one library.
 //
-// The match runs in a MATERIALIZED CTE so the planner cannot start from
-// units (by library) and probe FTS5 once per row, the plan that turns
-// milliseconds into seconds (FTS5.md §1.7). The library filter sits on the
+// The match runs in a MATERIALIZED CTE and CROSS JOIN (which SQLite never
+// reorders) keeps it the outer loop: left to itself, the planner prefers to
+// walk every unit of the library through units_library_id and probe the
+// hits, which grows with the library rather than with the matches (FTS5.md
+// §1.7 has the same trap costing seconds). The library filter sits on the
 // join, before ORDER BY/LIMIT, so another library's rows can neither leak in
 // nor crowd this library's out of the top candidates. It is checked on both
 // the unit and its source.
@@ -99,8 +101,8 @@ var candidateSQL = `
 		u.speaker_title, u.speaker_kind, u.fragment, u.confidence, COALESCE(u.quote_id, 0),
 		s.title, s.author, s.url, s.published, hits.bm25
 	FROM hits
-	JOIN units u ON u.id = hits.id
-	JOIN sources s ON s.id = u.source_id
+	CROSS JOIN units u ON u.id = hits.id
+	CROSS JOIN sources s ON s.id = u.source_id
 	WHERE u.library_id = ?2 AND s.library_id = ?2
 	ORDER BY hits.bm25, u.id
 	LIMIT ?3`
@@ -108,7 +110,7 @@ var candidateSQL = `
 // dfSQL counts the units of one library that match an FTS5 expression.
 const dfSQL = `
 	WITH hits AS MATERIALIZED (SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ?1)
-	SELECT COUNT(*) FROM hits JOIN units u ON u.id = hits.id WHERE u.library_id = ?2`
+	SELECT COUNT(*) FROM hits CROSS JOIN units u ON u.id = hits.id WHERE u.library_id = ?2`
 
 // candidate is one FTS5 hit being reranked.
 type candidate struct {

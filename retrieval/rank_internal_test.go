@@ -1,0 +1,268 @@
+package retrieval
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// qterms builds query terms with given IDFs: "ukraine", 2.0, "nato", 1.0, ….
+func qterms(pairs ...any) []queryTerm {
+	var qts []queryTerm
+	for i := 0; i < len(pairs); i += 2 {
+		t := pairs[i].(string)
+		qts = append(qts, queryTerm{norm: normTerm(t), terms: []string{t}, idf: pairs[i+1].(float64)})
+	}
+	return qts
+}
+
+// cand builds a candidate. Options: "quote", "fragment", "speaker=…",
+// "title=…", "kind=…", "source=N", "span=S-E", "bm25=F".
+func cand(id int64, text string, opts ...string) *candidate {
+	c := &candidate{unitID: id, sourceID: id, bm25: 1}
+	c.Kind = ResultPassage
+	c.Text = text
+	c.Start, c.End = 0, len(text)
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch k {
+		case "quote":
+			c.Kind = ResultQuote
+		case "fragment":
+			c.Kind, c.Fragment = ResultQuote, true
+		case "speaker":
+			c.Kind, c.Speaker, c.speakerKind = ResultQuote, v, KindPerson
+		case "title":
+			c.SpeakerTitle = v
+		case "kind":
+			c.speakerKind = v
+		case "source":
+			c.sourceID = int64(atoi(v))
+		case "span":
+			s, e, _ := strings.Cut(v, "-")
+			c.Start, c.End = atoi(s), atoi(e)
+		case "bm25":
+			c.bm25 = float64(atoi(v))
+		}
+	}
+	return c
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+func texts(cs []*candidate) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Text)
+	}
+	return out
+}
+
+func TestRerank(t *testing.T) {
+	t.Run("Coverage", func(t *testing.T) {
+		// The text holding both terms beats one holding only the common
+		// one, even with a better bm25.
+		got := rerank(qterms("arctic", 3.0, "shipping", 1.0), []*candidate{
+			cand(1, "Shipping shipping shipping everywhere", "bm25=9"),
+			cand(2, "Arctic shipping grew", "bm25=3"),
+		})
+		require.NotEmpty(t, got)
+		assert.Equal(t, "Arctic shipping grew", got[0].Text)
+	})
+	t.Run("FragmentPenalty", func(t *testing.T) {
+		got := rerank(qterms("deterrence", 2.0), []*candidate{
+			cand(1, "deterrence blunder", "fragment"),
+			cand(2, "We will restore deterrence in the north", "quote"),
+		})
+		require.Len(t, got, 2)
+		assert.Equal(t, int64(2), got[0].unitID)
+		assert.Less(t, got[1].Score, 0.7*got[0].Score)
+	})
+	t.Run("AttributedAboveUnattributed", func(t *testing.T) {
+		got := rerank(qterms("deterrence", 2.0), []*candidate{
+			cand(1, "We will restore deterrence in the north", "quote"),
+			cand(2, "They will restore deterrence in the south", "speaker=Mark Rutte"),
+		})
+		require.Len(t, got, 2)
+		assert.Equal(t, "Mark Rutte", got[0].Speaker)
+	})
+	t.Run("SpeakerBoost", func(t *testing.T) {
+		// The passage mentions both words, the quote only one plus its
+		// speaker's name; the named speaker's quote wins.
+		got := rerank(qterms("stoltenberg", 3.0, "ukraine", 1.0), []*candidate{
+			cand(1, "Stoltenberg spoke about Ukraine at length in Kyiv", "bm25=5"),
+			cand(2, "We stand with Ukraine", "speaker=Jens Stoltenberg", "bm25=2"),
+		})
+		require.NotEmpty(t, got)
+		assert.Equal(t, int64(2), got[0].unitID)
+		assert.True(t, got[0].speakerMatch)
+	})
+	t.Run("OverlapDropped", func(t *testing.T) {
+		// A sentence holding a chosen quote repeats it.
+		got := rerank(qterms("ukraine", 2.0), []*candidate{
+			cand(1, `"We stand with Ukraine," said Jens Stoltenberg.`, "source=7", "span=100-148"),
+			cand(2, "We stand with Ukraine,", "speaker=Jens Stoltenberg", "source=7", "span=101-123"),
+			cand(3, "Ukraine asked for more air defence", "source=7", "span=149-183"),
+		})
+		assert.Equal(t, []string{"We stand with Ukraine,", "Ukraine asked for more air defence"}, texts(got))
+	})
+	t.Run("NearDuplicateDropped", func(t *testing.T) {
+		got := rerank(qterms("ukraine", 2.0), []*candidate{
+			cand(1, "Allies pledged new air defence systems for Ukraine today"),
+			cand(2, "Allies pledged new air defence systems for Ukraine"),
+			cand(3, "Ukraine thanked them"),
+		})
+		assert.Len(t, got, 2)
+		assert.NotContains(t, texts(got), "Allies pledged new air defence systems for Ukraine")
+	})
+	t.Run("Diversity", func(t *testing.T) {
+		// Three near-equal quotes from one speaker and a slightly weaker one
+		// from another: the other speaker makes the top two.
+		got := rerank(qterms("sanctions", 2.0), []*candidate{
+			cand(1, "Sanctions on oil work", "speaker=Jens Stoltenberg", "bm25=10"),
+			cand(2, "Sanctions on gas work too", "speaker=Jens Stoltenberg", "bm25=10"),
+			cand(3, "Sanctions on coal will follow", "speaker=Jens Stoltenberg", "bm25=10"),
+			cand(4, "Sanctions must be widened", "speaker=Mark Rutte", "bm25=8"),
+		})
+		require.GreaterOrEqual(t, len(got), 2)
+		assert.Equal(t, "Mark Rutte", got[1].Speaker)
+	})
+	t.Run("NoDiversityForNamedSpeaker", func(t *testing.T) {
+		// The question asks for Stoltenberg: his weaker second quote is not
+		// pushed below Rutte's for repeating him.
+		got := rerank(qterms("stoltenberg", 3.0, "sanctions", 2.0), []*candidate{
+			cand(1, "Sanctions on oil work", "speaker=Jens Stoltenberg", "bm25=10"),
+			cand(2, "Sanctions on gas work too", "speaker=Jens Stoltenberg", "bm25=1"),
+			cand(3, "Stoltenberg is right that sanctions must be widened", "speaker=Mark Rutte", "bm25=10"),
+		})
+		require.Len(t, got, 3)
+		assert.Equal(t, []int64{1, 2, 3}, []int64{got[0].unitID, got[1].unitID, got[2].unitID})
+	})
+	t.Run("Proximity", func(t *testing.T) {
+		got := rerank(qterms("prime", 2.0, "minister", 2.0), []*candidate{
+			cand(1, "The minister said prime time was over"),
+			cand(2, "The prime minister resigned"),
+		})
+		require.Len(t, got, 2)
+		assert.Equal(t, int64(2), got[0].unitID)
+	})
+	t.Run("Floor", func(t *testing.T) {
+		// "capital" is known, "france" is not (maximal IDF): coverage < ½.
+		got := rerank(qterms("capital", 4.0, "france", 8.0), []*candidate{
+			cand(1, "Capital flows into the Arctic rose"),
+		})
+		assert.Nil(t, got)
+	})
+	t.Run("WeakDropped", func(t *testing.T) {
+		got := rerank(qterms("arctic", 3.0, "ice", 3.0, "route", 3.0, "melting", 3.0), []*candidate{
+			cand(1, "Arctic ice melting opens the route", "bm25=10"),
+			cand(2, "A new route", "bm25=1"),
+		})
+		assert.Equal(t, []string{"Arctic ice melting opens the route"}, texts(got))
+	})
+	t.Run("ScoresDescend", func(t *testing.T) {
+		var cs []*candidate
+		for i, s := range []string{"oil", "gas", "coal", "steel", "grain", "chips"} {
+			cs = append(cs, cand(int64(i+1), "Sanctions on "+s, "speaker=Speaker "+s, "source=1", "span="+
+				string(rune('0'+i))+"0-"+string(rune('0'+i))+"9"))
+		}
+		got := rerank(qterms("sanctions", 2.0), cs)
+		require.Len(t, got, 6)
+		for i := 1; i < len(got); i++ {
+			assert.LessOrEqual(t, got[i].Score, got[i-1].Score)
+		}
+	})
+}
+
+func TestSpeakerIntent(t *testing.T) {
+	tests := []struct {
+		question, speaker, kind, title string
+		want                           bool
+	}{
+		{"What did Stoltenberg say about Ukraine?", "Jens Stoltenberg", KindPerson, "", true},
+		{"what did jens say", "Jens Stoltenberg", KindPerson, "", true},
+		{"What did Erdogan say?", "Recep Tayyip Erdoğan", KindPerson, "", true},
+		{"What did Russia's deputy foreign minister say?", "Sergei Ryabkov", KindPerson, "Russia's Deputy Foreign Minister", true},
+		{"What did the foreign minister say?", "Sergei Ryabkov", KindPerson, "Russia's Deputy Foreign Minister", true},
+		{"What did Russia say about Ukraine?", "Sergei Ryabkov", KindPerson, "Russia's Deputy Foreign Minister", false},
+		{"What did the spokesperson say?", "Dmitry Peskov", KindPerson, "Spokesperson", true},
+		{"What did the Kremlin say?", "the Kremlin", KindOrganization, "", true},
+		{"foreign policy of Hungary", "Ministry of Foreign Affairs", KindOrganization, "", false},
+		{"What did the Ministry of Foreign Affairs say?", "Ministry of Foreign Affairs", KindOrganization, "", true},
+		{"Ukraine", "Jens Stoltenberg", KindPerson, "NATO Secretary General", false},
+	}
+	for _, tt := range tests {
+		var qts []queryTerm
+		for _, term := range QueryTerms(tt.question) {
+			qts = append(qts, queryTerm{norm: normTerm(term), terms: []string{term}, idf: 1})
+		}
+		c := cand(1, "Some words were said here.", "speaker="+tt.speaker, "kind="+tt.kind, "title="+tt.title)
+		c.analyse(qts, float64(len(qts)))
+		assert.Equal(t, tt.want, c.speakerMatch, "%q → %s (%s)", tt.question, tt.speaker, tt.title)
+	}
+}
+
+func TestIDF(t *testing.T) {
+	assert.Greater(t, idf(1000, 0), idf(1000, 1))
+	assert.Greater(t, idf(1000, 1), idf(1000, 500))
+	assert.Greater(t, idf(1000, 1000), 0.0)
+	assert.Equal(t, idf(10, 10), idf(10, 20), "df is capped at n")
+}
+
+func TestNormTerm(t *testing.T) {
+	assert.Equal(t, normTerm("members"), normTerm("member"))
+	assert.Equal(t, "erdogan", normTerm("erdoğan"))
+	assert.Equal(t, "рябков", normTerm("рябков"))
+	assert.Equal(t, []string{"russia", "deputi", "foreign", "minist"}, contentTokens("Russia's Deputy Foreign Minister"))
+}
+
+func TestMatchTerms(t *testing.T) {
+	assert.Equal(t, `"a""b" OR """"`, matchTerms([]string{`a"b`, `"`}))
+}
+
+// TestCandidatePlan checks that SQLite runs the FTS5 match first and looks
+// units up by rowid, rather than walking the whole library.
+func TestCandidatePlan(t *testing.T) {
+	ix := NewIndex(":memory:")
+	require.NoError(t, ix.Open())
+	defer ix.Close()
+	for name, q := range map[string]string{"candidates": candidateSQL, "df": dfSQL} {
+		args := []any{`"nato"`, 1}
+		if q == candidateSQL {
+			args = append(args, maxCandidates)
+		}
+		rows, err := ix.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+		require.NoError(t, err)
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+			plan = append(plan, detail)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		joined := strings.Join(plan, "\n")
+		assert.Contains(t, joined, "SCAN units_fts VIRTUAL TABLE", name)
+		assert.Contains(t, joined, "SCAN hits", name, "the hits drive the join")
+		// Each hit is one point lookup: by primary key, or through
+		// units_library_id on (library_id, rowid), which is as good.
+		lookup := false
+		for _, line := range plan {
+			if strings.HasPrefix(line, "SEARCH u ") {
+				lookup = strings.Contains(line, "INTEGER PRIMARY KEY") || strings.Contains(line, "rowid=?")
+			}
+		}
+		assert.True(t, lookup, "%s plan:\n%s", name, joined)
+		assert.NotContains(t, plan, "SCAN u", name)
+	}
+}
