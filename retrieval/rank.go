@@ -122,6 +122,7 @@ type candidate struct {
 
 	tokens       []string        // content tokens of the text, normalised
 	tokenSet     map[string]bool // tokens as a set
+	sortedSet    []string        // tokens sorted, without repeats
 	coverage     float64         // IDF-weighted share of query terms present
 	proximity    float64         // share of adjacent query-term pairs adjacent here
 	speakerMatch bool            // the question names this quote's speaker
@@ -160,14 +161,15 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
-	ranked := rerank(qterms, cands)
-	if len(ranked) == 0 {
-		return nil, ErrNoMatch
-	}
-
 	limit, offset := q.Limit, max(q.Offset, 0)
 	if limit <= 0 {
 		limit = DefaultLimit
+	}
+	// The greedy selection is prefix-stable: the first n results are the
+	// same whatever n, so pages agree with each other.
+	ranked := rerank(qterms, offset+limit, cands)
+	if len(ranked) == 0 {
+		return nil, ErrNoMatch
 	}
 	if offset >= len(ranked) {
 		return []Result{}, nil
@@ -242,9 +244,9 @@ func idf(n, df int) float64 {
 }
 
 // rerank scores the candidates against the query terms, applies the
-// relevance floor and picks a diverse, de-duplicated order. It returns nil
-// when nothing clears the floor.
-func rerank(qts []queryTerm, cands []*candidate) []*candidate {
+// relevance floor and picks up to want results in a diverse, de-duplicated
+// order. It returns nil when nothing clears the floor.
+func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 	var totalIDF float64
 	for _, qt := range qts {
 		totalIDF += qt.idf
@@ -278,16 +280,18 @@ func rerank(qts []queryTerm, cands []*candidate) []*candidate {
 		}
 		return cands[i].unitID < cands[j].unitID
 	})
-	return diversify(cands)
+	return diversify(cands, want)
 }
 
 // analyse computes c's term coverage, proximity and speaker match.
 func (c *candidate) analyse(qts []queryTerm, totalIDF float64) {
 	c.tokens = contentTokens(c.Text)
-	c.tokenSet = make(map[string]bool, len(c.tokens))
-	for _, t := range c.tokens {
-		c.tokenSet[t] = true
+	c.tokenSet = toSet(c.tokens)
+	c.sortedSet = make([]string, 0, len(c.tokenSet))
+	for t := range c.tokenSet {
+		c.sortedSet = append(c.sortedSet, t)
 	}
+	sort.Strings(c.sortedSet)
 	name := contentTokens(c.Speaker)
 	title := contentTokens(c.SpeakerTitle)
 	nameSet, titleSet := toSet(name), toSet(title)
@@ -363,21 +367,32 @@ func (c *candidate) factor() float64 {
 	return f
 }
 
-// diversify picks results greedily from cands (sorted best first): at each
-// step the candidate whose score, discounted for the speakers and sources
-// already chosen, is highest. Near-duplicates of a chosen result are
-// dropped, as are results far below the best. The chosen results carry
-// their discounted score, which never increases down the list.
-func diversify(cands []*candidate) []*candidate {
+// diversify picks up to want results greedily from cands (sorted best
+// first): at each step the candidate whose score, discounted for the
+// speakers and sources already chosen, is highest. Near-duplicates of a
+// chosen result are dropped, as are results far below the best. The chosen
+// results carry their discounted score, which never increases down the list.
+func diversify(cands []*candidate, want int) []*candidate {
 	var chosen []*candidate
 	speakers := make(map[string]int)
 	sources := make(map[int64]int)
-	left := cands
-	for len(left) > 0 {
+	left := make([]*candidate, 0, len(cands))
+	for _, c := range cands {
+		if c.coverage > 0 {
+			left = append(left, c)
+		}
+	}
+	for len(left) > 0 && len(chosen) < want {
+		// Only the result chosen last can have made a candidate a
+		// duplicate: the others were checked in earlier rounds.
+		var last *candidate
+		if len(chosen) > 0 {
+			last = chosen[len(chosen)-1]
+		}
 		best, bestScore := -1, 0.0
 		keep := left[:0]
 		for _, c := range left {
-			if c.coverage == 0 || duplicates(c, chosen) {
+			if last != nil && duplicates(c, last) {
 				continue
 			}
 			keep = append(keep, c)
@@ -390,14 +405,11 @@ func diversify(cands []*candidate) []*candidate {
 			}
 		}
 		left = keep
-		if best < 0 {
+		if best < 0 || (len(chosen) > 0 && bestScore < minRelative*chosen[0].Score) {
 			break
 		}
 		c := left[best]
 		left = append(left[:best], left[best+1:]...)
-		if len(chosen) > 0 && bestScore < minRelative*chosen[0].Score {
-			break
-		}
 		c.Score = bestScore
 		chosen = append(chosen, c)
 		sources[c.sourceID]++
@@ -410,30 +422,29 @@ func diversify(cands []*candidate) []*candidate {
 
 func speakerKey(c *candidate) string { return strings.ToLower(c.Speaker) }
 
-// duplicates reports whether c repeats a chosen result: it overlaps one in
-// the same source (a sentence holding a chosen quote, or the reverse), or
-// shares nearly all its words with one.
-func duplicates(c *candidate, chosen []*candidate) bool {
-	for _, o := range chosen {
-		if c.sourceID == o.sourceID && c.Start < o.End && o.Start < c.End {
-			return true
-		}
-		if jaccard(c.tokenSet, o.tokenSet) >= maxOverlap {
-			return true
-		}
+// duplicates reports whether c repeats o: it overlaps o in the same source
+// (a sentence holding a chosen quote, or the reverse), or shares nearly all
+// its words with o.
+func duplicates(c, o *candidate) bool {
+	if c.sourceID == o.sourceID && c.Start < o.End && o.Start < c.End {
+		return true
 	}
-	return false
+	return jaccard(c.sortedSet, o.sortedSet) >= maxOverlap
 }
 
-// jaccard is |a ∩ b| / |a ∪ b|; 0 when both are empty.
-func jaccard(a, b map[string]bool) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
+// jaccard is |a ∩ b| / |a ∪ b| of two sorted sets; 0 when both are empty.
+func jaccard(a, b []string) float64 {
 	inter := 0
-	for t := range a {
-		if b[t] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
 			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	union := len(a) + len(b) - inter

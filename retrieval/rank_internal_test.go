@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,21 +41,21 @@ func cand(id int64, text string, opts ...string) *candidate {
 		case "kind":
 			c.speakerKind = v
 		case "source":
-			c.sourceID = int64(atoi(v))
+			c.sourceID = int64(mustAtoi(v))
 		case "span":
 			s, e, _ := strings.Cut(v, "-")
-			c.Start, c.End = atoi(s), atoi(e)
+			c.Start, c.End = mustAtoi(s), mustAtoi(e)
 		case "bm25":
-			c.bm25 = float64(atoi(v))
+			c.bm25 = float64(mustAtoi(v))
 		}
 	}
 	return c
 }
 
-func atoi(s string) int {
-	n := 0
-	for _, r := range s {
-		n = n*10 + int(r-'0')
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(err)
 	}
 	return n
 }
@@ -71,7 +72,7 @@ func TestRerank(t *testing.T) {
 	t.Run("Coverage", func(t *testing.T) {
 		// The text holding both terms beats one holding only the common
 		// one, even with a better bm25.
-		got := rerank(qterms("arctic", 3.0, "shipping", 1.0), []*candidate{
+		got := rerank(qterms("arctic", 3.0, "shipping", 1.0), 100, []*candidate{
 			cand(1, "Shipping shipping shipping everywhere", "bm25=9"),
 			cand(2, "Arctic shipping grew", "bm25=3"),
 		})
@@ -79,7 +80,7 @@ func TestRerank(t *testing.T) {
 		assert.Equal(t, "Arctic shipping grew", got[0].Text)
 	})
 	t.Run("FragmentPenalty", func(t *testing.T) {
-		got := rerank(qterms("deterrence", 2.0), []*candidate{
+		got := rerank(qterms("deterrence", 2.0), 100, []*candidate{
 			cand(1, "deterrence blunder", "fragment"),
 			cand(2, "We will restore deterrence in the north", "quote"),
 		})
@@ -88,7 +89,7 @@ func TestRerank(t *testing.T) {
 		assert.Less(t, got[1].Score, 0.7*got[0].Score)
 	})
 	t.Run("AttributedAboveUnattributed", func(t *testing.T) {
-		got := rerank(qterms("deterrence", 2.0), []*candidate{
+		got := rerank(qterms("deterrence", 2.0), 100, []*candidate{
 			cand(1, "We will restore deterrence in the north", "quote"),
 			cand(2, "They will restore deterrence in the south", "speaker=Mark Rutte"),
 		})
@@ -98,7 +99,7 @@ func TestRerank(t *testing.T) {
 	t.Run("SpeakerBoost", func(t *testing.T) {
 		// The passage mentions both words, the quote only one plus its
 		// speaker's name; the named speaker's quote wins.
-		got := rerank(qterms("stoltenberg", 3.0, "ukraine", 1.0), []*candidate{
+		got := rerank(qterms("stoltenberg", 3.0, "ukraine", 1.0), 100, []*candidate{
 			cand(1, "Stoltenberg spoke about Ukraine at length in Kyiv", "bm25=5"),
 			cand(2, "We stand with Ukraine", "speaker=Jens Stoltenberg", "bm25=2"),
 		})
@@ -108,7 +109,7 @@ func TestRerank(t *testing.T) {
 	})
 	t.Run("OverlapDropped", func(t *testing.T) {
 		// A sentence holding a chosen quote repeats it.
-		got := rerank(qterms("ukraine", 2.0), []*candidate{
+		got := rerank(qterms("ukraine", 2.0), 100, []*candidate{
 			cand(1, `"We stand with Ukraine," said Jens Stoltenberg.`, "source=7", "span=100-148"),
 			cand(2, "We stand with Ukraine,", "speaker=Jens Stoltenberg", "source=7", "span=101-123"),
 			cand(3, "Ukraine asked for more air defence", "source=7", "span=149-183"),
@@ -116,7 +117,7 @@ func TestRerank(t *testing.T) {
 		assert.Equal(t, []string{"We stand with Ukraine,", "Ukraine asked for more air defence"}, texts(got))
 	})
 	t.Run("NearDuplicateDropped", func(t *testing.T) {
-		got := rerank(qterms("ukraine", 2.0), []*candidate{
+		got := rerank(qterms("ukraine", 2.0), 100, []*candidate{
 			cand(1, "Allies pledged new air defence systems for Ukraine today"),
 			cand(2, "Allies pledged new air defence systems for Ukraine"),
 			cand(3, "Ukraine thanked them"),
@@ -127,7 +128,7 @@ func TestRerank(t *testing.T) {
 	t.Run("Diversity", func(t *testing.T) {
 		// Three near-equal quotes from one speaker and a slightly weaker one
 		// from another: the other speaker makes the top two.
-		got := rerank(qterms("sanctions", 2.0), []*candidate{
+		got := rerank(qterms("sanctions", 2.0), 100, []*candidate{
 			cand(1, "Sanctions on oil work", "speaker=Jens Stoltenberg", "bm25=10"),
 			cand(2, "Sanctions on gas work too", "speaker=Jens Stoltenberg", "bm25=10"),
 			cand(3, "Sanctions on coal will follow", "speaker=Jens Stoltenberg", "bm25=10"),
@@ -139,7 +140,7 @@ func TestRerank(t *testing.T) {
 	t.Run("NoDiversityForNamedSpeaker", func(t *testing.T) {
 		// The question asks for Stoltenberg: his weaker second quote is not
 		// pushed below Rutte's for repeating him.
-		got := rerank(qterms("stoltenberg", 3.0, "sanctions", 2.0), []*candidate{
+		got := rerank(qterms("stoltenberg", 3.0, "sanctions", 2.0), 100, []*candidate{
 			cand(1, "Sanctions on oil work", "speaker=Jens Stoltenberg", "bm25=10"),
 			cand(2, "Sanctions on gas work too", "speaker=Jens Stoltenberg", "bm25=1"),
 			cand(3, "Stoltenberg is right that sanctions must be widened", "speaker=Mark Rutte", "bm25=10"),
@@ -148,7 +149,7 @@ func TestRerank(t *testing.T) {
 		assert.Equal(t, []int64{1, 2, 3}, []int64{got[0].unitID, got[1].unitID, got[2].unitID})
 	})
 	t.Run("Proximity", func(t *testing.T) {
-		got := rerank(qterms("prime", 2.0, "minister", 2.0), []*candidate{
+		got := rerank(qterms("prime", 2.0, "minister", 2.0), 100, []*candidate{
 			cand(1, "The minister said prime time was over"),
 			cand(2, "The prime minister resigned"),
 		})
@@ -157,25 +158,43 @@ func TestRerank(t *testing.T) {
 	})
 	t.Run("Floor", func(t *testing.T) {
 		// "capital" is known, "france" is not (maximal IDF): coverage < ½.
-		got := rerank(qterms("capital", 4.0, "france", 8.0), []*candidate{
+		got := rerank(qterms("capital", 4.0, "france", 8.0), 100, []*candidate{
 			cand(1, "Capital flows into the Arctic rose"),
 		})
 		assert.Nil(t, got)
 	})
 	t.Run("WeakDropped", func(t *testing.T) {
-		got := rerank(qterms("arctic", 3.0, "ice", 3.0, "route", 3.0, "melting", 3.0), []*candidate{
+		got := rerank(qterms("arctic", 3.0, "ice", 3.0, "route", 3.0, "melting", 3.0), 100, []*candidate{
 			cand(1, "Arctic ice melting opens the route", "bm25=10"),
 			cand(2, "A new route", "bm25=1"),
 		})
 		assert.Equal(t, []string{"Arctic ice melting opens the route"}, texts(got))
 	})
+	t.Run("PrefixStable", func(t *testing.T) {
+		// Search asks for offset+limit results only; that must not change
+		// the order, or pages would disagree.
+		build := func() []*candidate {
+			var cs []*candidate
+			for i, s := range []string{"oil", "gas", "coal", "steel", "grain", "chips", "ships", "gold"} {
+				cs = append(cs, cand(int64(i+1), "Sanctions on "+s+" and "+s+" imports", "speaker=Speaker "+s[:1],
+					"source="+strconv.Itoa(1+i%3), "bm25="+strconv.Itoa(1+i),
+					"span="+strconv.Itoa(100*i)+"-"+strconv.Itoa(100*i+50)))
+			}
+			return cs
+		}
+		all := texts(rerank(qterms("sanctions", 2.0, "imports", 1.0), 100, build()))
+		require.Len(t, all, 8)
+		for n := 1; n <= len(all); n++ {
+			assert.Equal(t, all[:n], texts(rerank(qterms("sanctions", 2.0, "imports", 1.0), n, build())))
+		}
+	})
 	t.Run("ScoresDescend", func(t *testing.T) {
 		var cs []*candidate
 		for i, s := range []string{"oil", "gas", "coal", "steel", "grain", "chips"} {
-			cs = append(cs, cand(int64(i+1), "Sanctions on "+s, "speaker=Speaker "+s, "source=1", "span="+
-				string(rune('0'+i))+"0-"+string(rune('0'+i))+"9"))
+			cs = append(cs, cand(int64(i+1), "Sanctions on "+s, "speaker=Speaker "+s, "source=1",
+				"span="+strconv.Itoa(10*i)+"-"+strconv.Itoa(10*i+9)))
 		}
-		got := rerank(qterms("sanctions", 2.0), cs)
+		got := rerank(qterms("sanctions", 2.0), 100, cs)
 		require.Len(t, got, 6)
 		for i := 1; i < len(got); i++ {
 			assert.LessOrEqual(t, got[i].Score, got[i-1].Score)
