@@ -307,10 +307,11 @@ func cleanMetadata(m Metadata) (Metadata, error) {
 	m.Author = strings.TrimSpace(m.Author)
 	m.URL = strings.TrimSpace(m.URL)
 	m.Origin = strings.TrimSpace(m.Origin)
-	if p := strings.TrimSpace(m.Published); p != "" {
-		d, ok := normalizeDate(p)
+	m.Published = strings.TrimSpace(m.Published)
+	if m.Published != "" {
+		d, ok := normalizeDate(m.Published)
 		if !ok {
-			return m, badDateError(p)
+			return m, badDateError(m.Published)
 		}
 		m.Published = d
 	}
@@ -494,11 +495,13 @@ func parseText(src string) (text string, m Metadata, line int, err error) {
 }
 
 // headline returns the first line of text when it reads as a title: short,
-// followed by more text, and not ending like a sentence or a clause.
+// with a letter or digit, followed by more text, and not ending like a
+// sentence or a clause.
 func headline(text string) string {
 	first, rest, ok := strings.Cut(text, "\n")
 	first = strings.TrimSpace(first)
-	if !ok || strings.TrimSpace(rest) == "" || first == "" || utf8.RuneCountInString(first) > maxHeadlineRunes {
+	if !ok || strings.TrimSpace(rest) == "" || utf8.RuneCountInString(first) > maxHeadlineRunes ||
+		!strings.ContainsFunc(first, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return ""
 	}
 	if r, _ := utf8.DecodeLastRuneInString(first); strings.ContainsRune(".!?…,;:", r) {
