@@ -152,14 +152,7 @@ func normTerm(tok string) string {
 
 // foldDiacritics strips combining marks from s ("José" → "Jose").
 func foldDiacritics(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return s
 	}
 	d := norm.NFD.String(s)
@@ -176,11 +169,29 @@ func foldDiacritics(s string) string {
 // contentTokens returns the normalised content tokens of text in order, with
 // stop words and one-character tokens dropped exactly as QueryTerms drops
 // them, so that adjacent query terms can be found adjacent in a text.
-func contentTokens(text string) []string {
+func contentTokens(text string) []string { return normCache(nil).contentTokens(text) }
+
+// normCache remembers normTerm's answers. Stemming is most of the cost of
+// reranking, and the candidates of one question share most of their words.
+// A nil normCache remembers nothing.
+type normCache map[string]string
+
+func (nc normCache) norm(tok string) string {
+	if n, ok := nc[tok]; ok {
+		return n
+	}
+	n := normTerm(tok)
+	if nc != nil {
+		nc[tok] = n
+	}
+	return n
+}
+
+func (nc normCache) contentTokens(text string) []string {
 	var out []string
 	tokenize(text, func(tok string) {
 		if isTerm(tok) {
-			out = append(out, normTerm(tok))
+			out = append(out, nc.norm(tok))
 		}
 	})
 	return out

@@ -48,6 +48,11 @@ type Result struct {
 const (
 	// maxCandidates is how many FTS5 hits, best bm25 first, are reranked.
 	maxCandidates = 100
+	// In a library of at least minPruneUnits units, a term found in more
+	// than maxDFShare of them is left out of the FTS5 query if a rarer one
+	// is left (see matchable).
+	minPruneUnits = 2000
+	maxDFShare    = 0.05
 
 	// bm25 column weights for (text, speaker, speaker_title): the words
 	// said matter most; a name or a role only says who said them.
@@ -112,6 +117,10 @@ const dfSQL = `
 	WITH hits AS MATERIALIZED (SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ?1)
 	SELECT COUNT(*) FROM hits CROSS JOIN units u ON u.id = hits.id WHERE u.library_id = ?2`
 
+// dfOnlyLibrarySQL is dfSQL for a database holding one library (?2 is
+// unused).
+const dfOnlyLibrarySQL = `SELECT COUNT(*) + 0 * ?2 FROM units_fts WHERE units_fts MATCH ?1`
+
 // candidate is one FTS5 hit being reranked.
 type candidate struct {
 	Result
@@ -133,6 +142,7 @@ type candidate struct {
 type queryTerm struct {
 	norm  string   // normTerm form
 	terms []string // the surface terms that normalise to it
+	df    int      // units of the library that FTS5 matches for terms
 	idf   float64
 }
 
@@ -150,16 +160,20 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cands, err := ix.candidates(ctx, libID, matchTerms(terms))
+	qterms, units, err := ix.weighTerms(ctx, libID, terms)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Library, err)
+	}
+	match := matchable(qterms, units)
+	if len(match) == 0 {
+		return nil, ErrNoMatch // no term occurs in the library
+	}
+	cands, err := ix.candidates(ctx, libID, matchTerms(match))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
 	if len(cands) == 0 {
 		return nil, ErrNoMatch
-	}
-	qterms, err := ix.weighTerms(ctx, libID, terms)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
 	limit, offset := q.Limit, max(q.Offset, 0)
 	if limit <= 0 {
@@ -206,11 +220,11 @@ func (ix *Index) candidates(ctx context.Context, libID int64, match string) ([]*
 }
 
 // weighTerms groups the query terms by normalised form and weighs each group
-// by its inverse document frequency among the library's units. A term the
-// library has never seen gets the largest weight there is, so that a
-// question about something absent cannot be answered by its other words.
-func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) ([]queryTerm, error) {
-	var qts []queryTerm
+// by its inverse document frequency among the library's units, which it also
+// counts. A term the library has never seen gets the largest weight there
+// is, so that a question about something absent cannot be answered by its
+// other words.
+func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) (qts []queryTerm, units int, err error) {
 	byNorm := make(map[string]int)
 	for _, t := range terms {
 		n := normTerm(t)
@@ -222,18 +236,49 @@ func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) ([
 		qts = append(qts, queryTerm{norm: n, terms: []string{t}})
 	}
 
-	var n int
-	if err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE library_id = ?`, libID).Scan(&n); err != nil {
-		return nil, dbError(err)
+	var libraries int
+	if err := ix.db.QueryRowContext(ctx, `
+		SELECT (SELECT COUNT(*) FROM units WHERE library_id = ?), (SELECT COUNT(*) FROM libraries)`,
+		libID).Scan(&units, &libraries); err != nil {
+		return nil, 0, dbError(err)
+	}
+	// With one library every hit is the library's: FTS5 can count its
+	// doclists without visiting a single unit row.
+	query := dfSQL
+	if libraries == 1 {
+		query = dfOnlyLibrarySQL
 	}
 	for i := range qts {
-		var df int
-		if err := ix.db.QueryRowContext(ctx, dfSQL, matchTerms(qts[i].terms), libID).Scan(&df); err != nil {
-			return nil, dbError(err)
+		if err := ix.db.QueryRowContext(ctx, query, matchTerms(qts[i].terms), libID).Scan(&qts[i].df); err != nil {
+			return nil, 0, dbError(err)
 		}
-		qts[i].idf = idf(n, df)
+		qts[i].idf = idf(units, qts[i].df)
 	}
-	return qts, nil
+	return qts, units, nil
+}
+
+// matchable returns the surface terms worth sending to FTS5: those that occur
+// in the library, and in a large library only the ones in at most
+// maxDFShare of its units, as long as one such term is left. bm25 is
+// computed for every row a term matches, so one very common word ("Russia"
+// in a library about Russia) makes a query slow without changing what
+// ranks first (FTS5.md §3.3: no loss in quality at 5 %); reranking still
+// counts the dropped terms in coverage.
+func matchable(qts []queryTerm, units int) []string {
+	var all, rare []string
+	for _, qt := range qts {
+		if qt.df == 0 {
+			continue
+		}
+		all = append(all, qt.terms...)
+		if float64(qt.df) <= maxDFShare*float64(units) {
+			rare = append(rare, qt.terms...)
+		}
+	}
+	if units < minPruneUnits || len(rare) == 0 {
+		return all
+	}
+	return rare
 }
 
 // idf is BM25's inverse document frequency, shifted (as Lucene does) so it
@@ -259,8 +304,9 @@ func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 	for _, c := range cands {
 		bestBM25 = max(bestBM25, c.bm25)
 	}
+	nc := make(normCache)
 	for _, c := range cands {
-		c.analyse(qts, totalIDF)
+		c.analyse(qts, totalIDF, nc)
 		bestCoverage = max(bestCoverage, c.coverage)
 	}
 	if bestCoverage < minCoverage {
@@ -284,16 +330,16 @@ func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 }
 
 // analyse computes c's term coverage, proximity and speaker match.
-func (c *candidate) analyse(qts []queryTerm, totalIDF float64) {
-	c.tokens = contentTokens(c.Text)
+func (c *candidate) analyse(qts []queryTerm, totalIDF float64, nc normCache) {
+	c.tokens = nc.contentTokens(c.Text)
 	c.tokenSet = toSet(c.tokens)
 	c.sortedSet = make([]string, 0, len(c.tokenSet))
 	for t := range c.tokenSet {
 		c.sortedSet = append(c.sortedSet, t)
 	}
 	sort.Strings(c.sortedSet)
-	name := contentTokens(c.Speaker)
-	title := contentTokens(c.SpeakerTitle)
+	name := nc.contentTokens(c.Speaker)
+	title := nc.contentTokens(c.SpeakerTitle)
 	nameSet, titleSet := toSet(name), toSet(title)
 
 	var covered float64

@@ -225,7 +225,7 @@ func TestSpeakerIntent(t *testing.T) {
 			qts = append(qts, queryTerm{norm: normTerm(term), terms: []string{term}, idf: 1})
 		}
 		c := cand(1, "Some words were said here.", "speaker="+tt.speaker, "kind="+tt.kind, "title="+tt.title)
-		c.analyse(qts, float64(len(qts)))
+		c.analyse(qts, float64(len(qts)), nil)
 		assert.Equal(t, tt.want, c.speakerMatch, "%q → %s (%s)", tt.question, tt.speaker, tt.title)
 	}
 }
