@@ -285,3 +285,49 @@ func TestCandidatePlan(t *testing.T) {
 		assert.NotContains(t, plan, "SCAN u", name)
 	}
 }
+
+func TestMatchable(t *testing.T) {
+	qts := []queryTerm{
+		{norm: "russia", terms: []string{"russia", "russian"}, df: 900},
+		{norm: "ryabkov", terms: []string{"ryabkov"}, df: 40},
+		{norm: "pizza", terms: []string{"pizza"}, df: 0},
+	}
+	// Large library: the common term goes, the absent one is never sent.
+	assert.Equal(t, []string{"ryabkov"}, matchable(qts, 10_000))
+	// Small library: nothing is pruned.
+	assert.Equal(t, []string{"russia", "russian", "ryabkov"}, matchable(qts, 1_000))
+	// Only common terms: they stay, or nothing could be found.
+	assert.Equal(t, []string{"russia", "russian"}, matchable(qts[:1], 10_000))
+	assert.Empty(t, matchable(qts[2:], 10_000))
+}
+
+// TestWeighTerms checks that document frequencies are the library's own,
+// whether the database holds one library (counted from the FTS5 doclists
+// alone) or several (counted through the units).
+func TestWeighTerms(t *testing.T) {
+	ctx := context.Background()
+	ix := NewIndex(":memory:")
+	require.NoError(t, ix.Open())
+	defer ix.Close()
+	doc := Document{Text: "Sanctions on oil.\nSanctions on gas.\nTalks on grain.\n"}
+	_, err := ix.Add(ctx, "a", doc)
+	require.NoError(t, err)
+	libA, err := libraryID(ctx, ix.db, "a")
+	require.NoError(t, err)
+
+	one, units, err := ix.weighTerms(ctx, libA, []string{"sanctions", "sanction", "grain", "pizza"})
+	require.NoError(t, err)
+	assert.Equal(t, 3, units)
+	require.Len(t, one, 3, "sanctions and sanction share a stem")
+	assert.Equal(t, []int{2, 1, 0}, []int{one[0].df, one[1].df, one[2].df})
+	assert.Greater(t, one[2].idf, one[1].idf)
+	assert.Greater(t, one[1].idf, one[0].idf)
+
+	doc.Text += "Sanctions on coal.\n"
+	_, err = ix.Add(ctx, "b", doc)
+	require.NoError(t, err)
+	two, units, err := ix.weighTerms(ctx, libA, []string{"sanctions", "sanction", "grain", "pizza"})
+	require.NoError(t, err)
+	assert.Equal(t, 3, units)
+	assert.Equal(t, one, two)
+}
