@@ -136,7 +136,9 @@ func ParseDocument(name string, data []byte, meta Metadata) (Document, error) {
 	if err != nil {
 		return fail(line, err)
 	}
-	if text == "" {
+	// Trimmed here too: a code block or <pre> keeps its indentation, but
+	// not at the very start of the text.
+	if text = strings.TrimSpace(text); text == "" {
 		return fail(0, fmt.Errorf("%w: no text is left after reading it as %s; add some text or remove the file", ErrEmptyDocument, format))
 	}
 
