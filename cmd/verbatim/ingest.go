@@ -145,26 +145,28 @@ func describeProblem(ie *retrieval.IngestError) string {
 	if ie.Line > 0 {
 		where = fmt.Sprintf("%s:%d", ie.File, ie.Line)
 	}
-	var hint string
-	switch {
-	case errors.Is(ie, retrieval.ErrEmptyDocument):
-		hint = "add text to it or leave it out"
-	case errors.Is(ie, retrieval.ErrBinary):
-		hint = "convert it to text (.txt, .md or .html) or leave it out"
-	case errors.Is(ie, retrieval.ErrInvalidUTF8):
-		hint = "re-save it as UTF-8"
-	case errors.Is(ie, retrieval.ErrUnsupportedFormat):
-		hint = "use a .txt, .md or .html file"
-	case errors.Is(ie, retrieval.ErrInvalidMetadata):
-		hint = "fix the metadata (dates are YYYY-MM-DD)"
-	case errors.Is(ie, fs.ErrPermission):
-		hint = "make it readable"
-	}
 	msg := fmt.Sprintf("%s: %v", where, ie.Err)
-	if hint != "" {
-		msg += "; " + hint
+	for _, h := range ingestHints {
+		// Add advice only to a bare sentinel: retrieval's wrapped errors
+		// already say what to do, and saying it twice is noise.
+		if errors.Is(ie.Err, h.err) && ie.Err.Error() == h.err.Error() {
+			return msg + "; " + h.hint
+		}
 	}
 	return msg
+}
+
+// ingestHints says what to do about each kind of bad file.
+var ingestHints = []struct {
+	err  error
+	hint string
+}{
+	{retrieval.ErrEmptyDocument, "add text to it or leave it out"},
+	{retrieval.ErrBinary, "convert it to text (.txt, .md or .html) or leave it out"},
+	{retrieval.ErrInvalidUTF8, "re-save it as UTF-8"},
+	{retrieval.ErrUnsupportedFormat, "use a .txt, .md or .html file"},
+	{retrieval.ErrInvalidMetadata, "fix the metadata (dates are YYYY-MM-DD)"},
+	{fs.ErrPermission, "make it readable"},
 }
 
 func printSkipped(m *Main, skipped []retrieval.Skipped) {
