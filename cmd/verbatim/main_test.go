@@ -56,8 +56,8 @@ func TestMain_Usage(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %q, want it to mention %q", err, tt.want)
 			}
-			if !strings.Contains(stderr, "Usage") {
-				t.Errorf("stderr has no usage text:\n%s", stderr)
+			if n := strings.Count(stderr, "Usage"); n != 1 {
+				t.Errorf("stderr shows the usage %d times, want once:\n%s", n, stderr)
 			}
 		})
 	}

@@ -149,14 +149,13 @@ func (m *Main) flagSet(cmd, synopsis string) (*flag.FlagSet, *common) {
 
 // parse parses flags wherever they appear among args, so that
 // `verbatim ask "why?" --json` works, and returns the positional arguments.
-// "--" ends flag parsing. On a mistake it prints the usage and returns a
-// *usageError; on -h it prints the usage and returns flag.ErrHelp.
+// "--" ends flag parsing. On a mistake it prints the usage once and returns
+// a *usageError; on -h it prints the usage and returns flag.ErrHelp.
 func (m *Main) parse(fs *flag.FlagSet, c *common, args []string) ([]string, error) {
 	var pos []string
 	for {
 		before := args
-		if err := fs.Parse(args); err != nil {
-			fs.Usage()
+		if err := fs.Parse(args); err != nil { // fs.Parse has already shown the usage
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
