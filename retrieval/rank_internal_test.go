@@ -163,6 +163,15 @@ func TestRerank(t *testing.T) {
 		})
 		assert.Nil(t, got)
 	})
+	t.Run("FloorTwoTerms", func(t *testing.T) {
+		// A long paraphrase sharing two of its words with the answer is
+		// answered; one shared word needs half the IDF mass.
+		qts := qterms("officials", 2.75, "discuss", 5.15, "whether", 5.15, "give", 4.05, "war", 1.7)
+		got := rerank(qts, 100, []*candidate{cand(1, "Officials would not give an inch")})
+		assert.Len(t, got, 1)
+		got = rerank(qts, 100, []*candidate{cand(1, "Officials met again")})
+		assert.Nil(t, got)
+	})
 	t.Run("WeakDropped", func(t *testing.T) {
 		got := rerank(qterms("arctic", 3.0, "ice", 3.0, "route", 3.0, "melting", 3.0), 100, []*candidate{
 			cand(1, "Arctic ice melting opens the route", "bm25=10"),
