@@ -2,8 +2,11 @@ package retrieval_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -468,4 +471,61 @@ func TestIndex_Sources(t *testing.T) {
 	require.ErrorIs(t, err, retrieval.ErrUnknownLibrary)
 	_, err = ix.Source(ctx, "nope", srcs[0].ID)
 	require.ErrorIs(t, err, retrieval.ErrUnknownLibrary)
+}
+
+func TestIndex_Concurrent(t *testing.T) {
+	// Readers search while a writer adds and removes sources: WAL lets them
+	// run side by side, busy_timeout and immediate transactions make
+	// writers wait for each other instead of failing.
+	ctx := context.Background()
+	ix := MustOpenFakeIndex(t)
+	MustAdd(t, ix, "news", newsDocs...)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				doc := retrieval.Document{
+					Metadata: retrieval.Metadata{Origin: fmt.Sprintf("w%d/%d", w, i)},
+					Text:     fmt.Sprintf("Writer %d added note %d about Arctic shipping.\n", w, i),
+				}
+				res, err := ix.Add(ctx, "news", doc)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if i%2 == 0 {
+					if err := ix.RemoveSource(ctx, "news", res[0].Source.ID); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				_, err := ix.Search(ctx, retrieval.Query{Library: "news", Text: "Arctic shipping"})
+				if err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	srcs, err := ix.Sources(ctx, "news")
+	require.NoError(t, err)
+	assert.Len(t, srcs, len(newsDocs)+10)
+	require.NoError(t, ix.CheckFTSForTest(ctx))
 }

@@ -176,6 +176,8 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	if len(match) == 0 {
 		return nil, ErrNoMatch // no term occurs in the library
 	}
+	// A subset of QueryTerms, quoted by matchTerms: what MatchQuery would
+	// build from fewer words, and just as safe.
 	cands, err := ix.candidates(ctx, libID, matchTerms(match))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
