@@ -84,8 +84,8 @@ const supportedExts = ".txt, .text, .md, .markdown, .html, .htm"
 // then the document itself, then defaults:
 //
 //   - Title: front matter; in plain text, else the first line when it is
-//     short, is followed by more text and does not end a sentence (a news
-//     headline); in Markdown, else the first level-1 heading; in HTML,
+//     short, is followed by more text and does not end with a full stop
+//     (a news headline); in Markdown, else the first level-1 heading; in HTML,
 //     og:title, else <title>. Default: the file name without extension.
 //   - Author: front matter; HTML meta author, article:author or dc.creator.
 //   - URL: front matter; HTML og:url, else <link rel="canonical">.
@@ -497,8 +497,9 @@ func parseText(src string) (text string, m Metadata, line int, err error) {
 }
 
 // headline returns the first line of text when it reads as a title: short,
-// with a letter or digit, followed by more text, and not ending like a
-// sentence or a clause.
+// with a letter or digit, followed by more text, and not ending with a full
+// stop or mid-sentence punctuation. Question and exclamation marks are
+// allowed: news headlines such as "Can Yahoo dominate next decade?" end so.
 func headline(text string) string {
 	first, rest, ok := strings.Cut(text, "\n")
 	first = strings.TrimSpace(first)
@@ -506,7 +507,7 @@ func headline(text string) string {
 		!strings.ContainsFunc(first, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return ""
 	}
-	if r, _ := utf8.DecodeLastRuneInString(first); strings.ContainsRune(".!?…,;:", r) {
+	if r, _ := utf8.DecodeLastRuneInString(first); strings.ContainsRune(".…,;:", r) {
 		return ""
 	}
 	return first

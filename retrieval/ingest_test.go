@@ -80,6 +80,16 @@ func TestParseDocument(t *testing.T) {
 			},
 		},
 		{
+			name: "QuestionHeadlineTitle",
+			file: "337.txt",
+			data: "Can Yahoo dominate next decade?\n\nYahoo has been one of the giants.\n",
+			want: retrieval.Document{
+				Metadata: retrieval.Metadata{Title: "Can Yahoo dominate next decade?", Origin: "337.txt"},
+				Format:   "text",
+				Text:     "Can Yahoo dominate next decade?\n\nYahoo has been one of the giants.",
+			},
+		},
+		{
 			name: "SingleLineIsNoTitle",
 			file: "quote.text",
 			data: "Short line without a period\n",
