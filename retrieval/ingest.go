@@ -177,6 +177,9 @@ func LoadDocuments(fsys fs.FS, root string, meta Metadata) (docs []Document, ski
 	if !fs.ValidPath(root) {
 		return nil, nil, &IngestError{File: root, Err: errors.New(`invalid path: use a slash-separated path inside the library folder without "..", or "." for all of it`)}
 	}
+	if _, err := cleanMetadata(meta); err != nil { // once, not once per file
+		return nil, nil, &IngestError{File: root, Err: err}
+	}
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
 		return nil, nil, &IngestError{File: root, Err: err}
@@ -207,8 +210,12 @@ func LoadDocuments(fsys fs.FS, root string, meta Metadata) (docs []Document, ski
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			skipped = append(skipped, Skipped{Path: p, Reason: "not a regular file (links and devices are not followed)"})
-			return nil
+			// A link to a file is followed; links to directories are not,
+			// so the walk cannot loop.
+			if info, err := fs.Stat(fsys, p); d.Type()&fs.ModeSymlink == 0 || err != nil || !info.Mode().IsRegular() {
+				skipped = append(skipped, Skipped{Path: p, Reason: "not a regular file (links to directories and devices are not followed)"})
+				return nil
+			}
 		}
 		if _, ok := formatOf(p); !ok {
 			skipped = append(skipped, Skipped{Path: p, Reason: unsupportedError(p).Error()})

@@ -477,6 +477,24 @@ func TestLoadDocuments(t *testing.T) {
 		docs, _, err := retrieval.LoadDocuments(fixtures, "library", retrieval.Metadata{Published: "soon"})
 		assert.Nil(t, docs)
 		assert.ErrorIs(t, err, retrieval.ErrInvalidMetadata)
+		var ie *retrieval.IngestError
+		require.ErrorAs(t, err, &ie)
+		assert.Equal(t, "library", ie.File, "a bad date given for a directory is reported once")
+	})
+
+	t.Run("Symlinks", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "real.txt"), []byte("Real text."), 0o644))
+		require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+		require.NoError(t, os.Symlink("real.txt", filepath.Join(dir, "link.txt")))
+		require.NoError(t, os.Symlink(".", filepath.Join(dir, "sub", "loop")))
+		docs, skipped, err := retrieval.LoadDocuments(os.DirFS(dir), ".", retrieval.Metadata{})
+		require.NoError(t, err)
+		require.Len(t, docs, 2)
+		assert.Equal(t, "link.txt", docs[0].Origin)
+		assert.Equal(t, "Real text.", docs[0].Text)
+		require.Len(t, skipped, 1)
+		assert.Equal(t, "sub/loop", skipped[0].Path)
 	})
 
 	t.Run("NotFound", func(t *testing.T) {
