@@ -26,7 +26,9 @@ const (
 // large share of all sentences, so as an OR term it matches most of the
 // library, costs latency (FTS5.md §3.2: frequent terms take a 1M-row query
 // from ≈50 ms to 1.5 s) and ranks nothing, while quote units never contain it
-// (the attribution verb sits outside the quotation marks).
+// (the attribution verb sits outside the quotation marks). On data/eval
+// keeping them changes nothing (recall@3 0.816 either way), so latency
+// decides.
 var stopWords = func() map[string]bool {
 	words := strings.Fields(`
 		a an and are as at be but by for if in into is it no not of on or such
