@@ -45,4 +45,3 @@ func TestAnalyze_Sample(t *testing.T) {
 	require.NoError(t, err, "run with -update to create %s", golden)
 	assert.Equal(t, string(want), b.String())
 }
-
