@@ -149,7 +149,7 @@ func normTerm(tok string) string {
 			return tok // not a plain English word: leave it alone
 		}
 	}
-	return english.Stem(tok, true)
+	return english.Stem(lemma(tok), true)
 }
 
 // foldDiacritics strips combining marks from s ("José" → "Jose").

@@ -69,6 +69,10 @@ const (
 	unattribFactor   = 1.03 // a quote without one is still a quote
 	speakerFactor    = 1.6  // the question names this quote's speaker
 
+	// quoteShareOfPassage is how much of a sentence a quotation must fill
+	// for the sentence to be shown as that quotation instead.
+	quoteShareOfPassage = 0.6
+
 	// The relevance floor: some candidate must cover at least minCoverage
 	// of the question's IDF mass, or minCoverageMulti with two or more
 	// distinct terms, or the answer is ErrNoMatch. Unknown words weigh the
@@ -245,6 +249,14 @@ func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) (q
 		byNorm[n] = len(qts)
 		qts = append(qts, queryTerm{norm: n, terms: []string{t}})
 	}
+	// Irregular forms of a verb are the same term ("go", "went", "gone").
+	for i := range qts {
+		for _, v := range variants(qts[i].terms[0]) {
+			if !stopWords[v] {
+				qts[i].terms = append(qts[i].terms, v)
+			}
+		}
+	}
 
 	var libraries int
 	if err := ix.db.QueryRowContext(ctx, `
@@ -332,6 +344,7 @@ func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 		}
 		c.score = (weightBM25*bm + weightCoverage*c.coverage + weightProximity*c.proximity) * c.factor()
 	}
+	cands = preferQuotes(cands)
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].score != cands[j].score {
 			return cands[i].score > cands[j].score
@@ -339,6 +352,45 @@ func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 		return cands[i].unitID < cands[j].unitID
 	})
 	return diversify(cands, want)
+}
+
+// preferQuotes drops a passage that is mostly one full quotation found among
+// the candidates (a sentence that is nothing but the quote), giving the
+// quote the passage's score if that is higher: the same words, shown with
+// their speaker. Fragments do not stand in for their sentence.
+func preferQuotes(cands []*candidate) []*candidate {
+	quotes := make(map[int64][]*candidate)
+	for _, c := range cands {
+		if c.Kind == ResultQuote && !c.Fragment {
+			quotes[c.sourceID] = append(quotes[c.sourceID], c)
+		}
+	}
+	if len(quotes) == 0 {
+		return cands
+	}
+	out := cands[:0]
+	for _, c := range cands {
+		if c.Kind == ResultPassage {
+			if q := mostlyQuote(c, quotes[c.sourceID]); q != nil {
+				q.score = max(q.score, c.score)
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// mostlyQuote returns the quote among qs that covers at least
+// quoteShareOfPassage of passage p's bytes, or nil.
+func mostlyQuote(p *candidate, qs []*candidate) *candidate {
+	for _, q := range qs {
+		overlap := min(p.End, q.End) - max(p.Start, q.Start)
+		if overlap > 0 && float64(overlap) >= quoteShareOfPassage*float64(p.End-p.Start) {
+			return q
+		}
+	}
+	return nil
 }
 
 // analyse computes c's term coverage, proximity and speaker match.
