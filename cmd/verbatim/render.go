@@ -152,6 +152,16 @@ func newSourcesJSON(library string, sources []retrieval.Source) sourcesJSON {
 	return out
 }
 
+// quoted wraps text in quotation marks, unless it is a passage that already
+// opens with one (a sentence that starts with a quotation): another pair
+// around it would read as a quote of a quote.
+func quoted(text string) string {
+	if strings.HasPrefix(text, "“") || strings.HasPrefix(text, `"`) {
+		return text
+	}
+	return "“" + text + "”"
+}
+
 // renderResults prints results for a person: the exact words in quotation
 // marks, who said them, and where they come from.
 func renderResults(w io.Writer, results []retrieval.Result) error {
@@ -160,7 +170,7 @@ func renderResults(w io.Writer, results []retrieval.Result) error {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "%d. “%s”\n", i+1, indent(printable(r.Text), "   "))
+		fmt.Fprintf(&b, "%d. %s\n", i+1, quoted(indent(printable(r.Text), "   ")))
 		b.WriteString("   " + attribution(r) + "\n")
 		writeCitation(&b, r.Source, r.Paragraph, r.Fragment)
 	}

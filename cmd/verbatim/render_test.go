@@ -59,6 +59,12 @@ var (
 			Kind: retrieval.ResultPassage, Text: "The war began in February 2022 <after> months of \"build-up\".\x1b[31m",
 			Source: fullSource, Start: 200, End: 265, Paragraph: 6, Score: 3.5,
 		},
+		{
+			// A passage that opens with a quotation is printed without a
+			// second pair of marks around it.
+			Kind: retrieval.ResultPassage, Text: "“No, no, and no again,” Ryabkov said.",
+			Source: fullSource, Start: 300, End: 339, Paragraph: 7, Score: 2,
+		},
 	}
 
 	testSources = []retrieval.Source{
