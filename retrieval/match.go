@@ -19,7 +19,11 @@ const (
 )
 
 // stopWords are dropped from questions before they reach FTS5: the Lucene
-// English list, wh-words, auxiliaries, pronouns and the verbs of reporting.
+// English list, wh-words, auxiliaries, pronouns, the verbs of reporting and
+// words that ask for someone's words rather than name a topic ("Ryabkov's
+// view?", "quotes from Zelensky"): a library rarely contains them, so as
+// terms of their own they would sink such questions below the relevance
+// floor.
 //
 // "say", "said", "tell" and friends are stop words on purpose: a question is
 // almost always "what did X say about Y", and in news text "said" is in a
@@ -51,6 +55,9 @@ var stopWords = func() map[string]bool {
 
 		say says said saying tell tells told think thinks
 		anything something anyone someone anybody somebody please know
+
+		view views opinion opinions stance thoughts comment comments quote
+		quotes quoted remark remarks
 	`)
 	m := make(map[string]bool, len(words))
 	for _, w := range words {
