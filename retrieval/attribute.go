@@ -192,8 +192,14 @@ func (z *analyzer) attribute(q quotation) (*mention, float64) {
 	if sentEnd <= qt {
 		sentEnd = qt + 1
 	}
-	// 1. After the quotation.
+	// 1. After the quotation; but `X said: "…," he said` rests on the name.
 	if m := z.rightCue(qt+1, sentEnd); m != nil {
+		if m.pronun != "" {
+			if l := z.leftCue(sentStart, qt); l != nil && l.pronun == "" && l.kind == KindPerson {
+				traceRule(q.outer.Start, "left")
+				return z.resolve(l, q.outer.Start)
+			}
+		}
 		traceRule(q.outer.Start, "right")
 		return z.resolve(m, q.outer.Start)
 	}
@@ -611,6 +617,16 @@ func (z *analyzer) nameMention(i, k int) *mention {
 			n = i
 		}
 	}
+	// Two names side by side ("for the Lib Dems David Laws"): a known first
+	// name inside the run starts the person's name.
+	if classifyName(full, k-i) != KindDocument {
+		for t := n + 1; t < k-1; t++ {
+			if genderOf(z.toks[t].text) != 0 && !isTitleWord(z.toks[t-1].text) {
+				n = t
+				break
+			}
+		}
+	}
 	// Honorifics stay with the name but are not a role.
 	name := z.text[z.toks[n].Start:z.toks[k-1].End]
 	words := k - n
@@ -629,7 +645,11 @@ func (z *analyzer) nameMention(i, k int) *mention {
 	if kind == "" {
 		return nil
 	}
-	m := &mention{Span: Span{z.toks[i].Start, z.toks[k-1].End}, text: z.text[z.toks[i].Start:z.toks[k-1].End], name: name, role: role, kind: kind}
+	from := i
+	if role == "" {
+		from = n // words before the name that are not a title are not part of the mention
+	}
+	m := &mention{Span: Span{z.toks[from].Start, z.toks[k-1].End}, text: z.text[z.toks[from].Start:z.toks[k-1].End], name: name, role: role, kind: kind}
 	if kind == KindPerson {
 		m.ent = z.lookup(name, words, gender)
 		if m.ent != nil {
@@ -773,11 +793,17 @@ func (z *analyzer) resolve(m *mention, at int) (*mention, float64) {
 // same or the previous paragraph, whose gender fits.
 func (z *analyzer) antecedent(at int, gender byte) *entity {
 	para := z.paraOf[min(z.tokenAt(at), len(z.paraOf)-1)]
+	sent := z.sentenceOf(at)
 	var best *entity
 	bestScore := -1.0
+	rank := 0
 	for i := len(z.mentions) - 1; i >= 0; i-- {
 		m := z.mentions[i]
-		if m.End > at || m.ent == nil {
+		if m.End > at {
+			continue
+		}
+		rank++
+		if m.ent == nil {
 			continue
 		}
 		p := z.paraOf[z.tokenAt(m.Start)]
@@ -787,9 +813,18 @@ func (z *analyzer) antecedent(at int, gender byte) *entity {
 		if m.ent.gender != 0 && m.ent.gender != gender {
 			continue
 		}
-		score := 1.0 / float64(1+len(z.mentions)-i)
+		// Salience: nearer is better, the same sentence far better, the
+		// subject of its sentence better, a possessor ("Mr Brown's
+		// adviser") worse.
+		score := 1.0 / float64(rank)
+		if m.Start >= sent.Start {
+			score += 1.5
+		}
 		if z.isSentenceSubject(m) {
 			score += 1
+		}
+		if strings.HasSuffix(m.text, "’s") || strings.HasSuffix(m.text, "'s") {
+			score -= 0.75
 		}
 		if m.ent.gender == gender {
 			score += 0.5

@@ -77,7 +77,9 @@ among through against toward towards upon within also however meanwhile
 still even just only now today yesterday tomorrow last next first second
 third one two three four five six seven eight nine ten is was are were be
 been being has have had do does did will would shall should may might can
-could must said says say asked told according nearly any hope`)
+could must said says say asked told according nearly any hope
+later earlier afterwards meanwhile separately instead overall finally
+recently previously yesterday`)
 
 func isFunctionWord(w string) bool { return functionWords[strings.ToLower(w)] }
 
