@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Responder sends the bot's messages to Discord. *discordgo.Session
+// satisfies it; tests record the calls instead.
+type Responder interface {
+	// InteractionRespond sends the first response to an interaction.
+	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	// InteractionResponseEdit edits that response (after a deferral).
+	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	// ChannelMessageSendComplex posts a message in a channel.
+	ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+// call is one interaction being handled: what the handlers need to answer
+// it.
+type call struct {
+	ctx context.Context
+	r   Responder
+	i   *discordgo.Interaction
+	log *slog.Logger
+}
+
+// HandleInteraction answers one interaction through r. Open routes the
+// gateway's interactions here; tests call it directly. It returns when the
+// interaction has been answered (or has failed and been logged).
+func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.Interaction) {
+	b.init()
+	closing, ok := b.begin()
+	if !ok {
+		return
+	}
+	defer b.end()
+	if i == nil || i.ID == "" || i.Token == "" {
+		b.Logger.Warn("dropped an interaction that did not decode")
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+	defer cancel()
+	c := &call{ctx: ctx, r: r, i: i, log: b.Logger.With(
+		"interaction", i.ID, "type", i.Type.String(), "guild", i.GuildID, "user", userID(i))}
+
+	if closing {
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			b.choices(c, nil)
+			return
+		}
+		b.send(c, textReply(msgRestarting, true))
+		return
+	}
+
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		data := i.ApplicationCommandData()
+		c.log = c.log.With("command", data.Name)
+		switch data.Name {
+		case cmdAsk:
+			b.ask(c, data)
+		case cmdQuotes:
+			b.quotes(c, data)
+		case cmdSources:
+			b.sources(c)
+		case cmdFindSources:
+			b.findSources(c, data)
+		case cmdLibrary:
+			b.library(c, data)
+		default:
+			b.send(c, textReply(msgUnknownCommand, true))
+		}
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.autocomplete(c, i.ApplicationCommandData())
+	case discordgo.InteractionMessageComponent:
+		b.button(c, i.MessageComponentData())
+	default:
+		// Pings come over HTTP only; modals we never open.
+		c.log.Debug("ignored an interaction")
+	}
+}
+
+// userID is the id of the user behind i, in a server or a DM.
+func userID(i *discordgo.Interaction) string {
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	case i.User != nil:
+		return i.User.ID
+	}
+	return ""
+}
+
+// send answers c at once with rep (CHANNEL_MESSAGE_WITH_SOURCE).
+func (b *Bot) send(c *call, rep reply) {
+	rep.clamp()
+	data := &discordgo.InteractionResponseData{
+		Content:         rep.content,
+		Embeds:          rep.embeds,
+		Components:      rep.components,
+		AllowedMentions: noMentions(),
+	}
+	if rep.ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := c.r.InteractionRespond(c.i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data,
+	}); err != nil {
+		c.log.Error("respond to interaction", "err", err)
+	}
+}
+
+// deferReply acknowledges c now and promises a message later
+// (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE); the message will be ephemeral if
+// ephemeral is set, whatever the later edit says. It reports whether the
+// acknowledgement went through.
+func (b *Bot) deferReply(c *call, ephemeral bool) bool {
+	data := &discordgo.InteractionResponseData{AllowedMentions: noMentions()}
+	if ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := c.r.InteractionRespond(c.i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: data,
+	}); err != nil {
+		c.log.Error("defer interaction response", "err", err)
+		return false
+	}
+	return true
+}
+
+// edit completes a deferred response with rep.
+func (b *Bot) edit(c *call, rep reply) {
+	rep.clamp()
+	embeds := rep.embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	components := rep.components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	if _, err := c.r.InteractionResponseEdit(c.i, &discordgo.WebhookEdit{
+		Content:         &rep.content,
+		Embeds:          &embeds,
+		Components:      &components,
+		AllowedMentions: noMentions(),
+	}); err != nil {
+		c.log.Error("edit interaction response", "err", err)
+	}
+}
+
+// deferred acknowledges c at once, then runs f and edits the response
+// with its reply. Work that searches always goes this way.
+func (b *Bot) deferred(c *call, ephemeral bool, f func(ctx context.Context) reply) {
+	if !b.deferReply(c, ephemeral) {
+		return
+	}
+	b.edit(c, f(c.ctx))
+}
+
+// answer runs f and sends its reply at once if it is ready within
+// DeferAfter; otherwise it defers (ephemeral as given) and edits the
+// response when f is done. The goroutine running f is always waited for.
+func (b *Bot) answer(c *call, ephemeral bool, f func(ctx context.Context) reply) {
+	done := make(chan reply, 1)
+	go func() { done <- f(c.ctx) }()
+	t := time.NewTimer(b.DeferAfter)
+	defer t.Stop()
+	select {
+	case rep := <-done:
+		b.send(c, rep)
+	case <-t.C:
+		ok := b.deferReply(c, ephemeral)
+		rep := <-done
+		if ok {
+			b.edit(c, rep)
+		}
+	}
+}
+
+// choices answers an autocomplete interaction.
+func (b *Bot) choices(c *call, choices []*discordgo.ApplicationCommandOptionChoice) {
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	if err := c.r.InteractionRespond(c.i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}); err != nil {
+		c.log.Error("answer autocomplete", "err", err)
+	}
+}
