@@ -78,11 +78,12 @@ type analyzer struct {
 	mentions []mention // person/org mentions in text order, outside quotations
 }
 
-func attribute(text string, a Analysis, qs []quotation) []Quote {
+func attribute(text string, a Analysis, qs []quotation) ([]Quote, []quoteCue) {
 	z := &analyzer{text: text, sents: a.Sentences}
 	z.tokenize(a.Paragraphs, qs)
 	z.collectMentions()
 	out := make([]Quote, 0, len(qs))
+	cues := make([]quoteCue, 0, len(qs))
 	for _, q := range qs {
 		quote := Quote{
 			Text:      text[q.inner.Start:q.inner.End],
@@ -102,9 +103,10 @@ func attribute(text string, a Analysis, qs []quotation) []Quote {
 			}
 		}
 		out = append(out, quote)
+		cues = append(cues, quoteCue{content: q.inner})
 	}
 	z.continuations(qs, out)
-	return out
+	return out, cues
 }
 
 // tokenize splits the text into words, punctuation and whole quotations.

@@ -63,6 +63,17 @@ type Analysis struct {
 	Paragraphs []Paragraph
 	Sentences  []Sentence
 	Quotes     []Quote
+
+	// cues holds, for each of Quotes, how it was attributed and the
+	// reported clause it belongs to: what the PolNeAR evaluation scores.
+	cues []quoteCue
+}
+
+// quoteCue is what attribution learnt about one quote beyond its Quote.
+type quoteCue struct {
+	rule     string // the attribution rule that applied, "" if none
+	content  Span   // the reported clause: `X said that <…"…">`, or the quotation with its marks
+	notQuote bool   // a scare quote or a title, not reported speech
 }
 
 // Analyze segments text and extracts its attributed quotations.
@@ -77,7 +88,7 @@ func Analyze(text string) Analysis {
 	for _, p := range a.Paragraphs {
 		a.Sentences = append(a.Sentences, splitSentences(text, p, spans)...)
 	}
-	a.Quotes = attribute(text, a, marks)
+	a.Quotes, a.cues = attribute(text, a, marks)
 	return a
 }
 

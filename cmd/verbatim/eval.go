@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/verbatim-bot/verbatim/data"
 	"github.com/verbatim-bot/verbatim/retrieval"
@@ -25,7 +26,10 @@ const (
 // temporary database from the embedded sample, so that the figures depend on
 // the code alone; --db evaluates an existing database instead.
 func (m *Main) runEval(ctx context.Context, args []string) error {
-	fset, c := m.flagSet("eval", "verbatim eval [--db PATH] [--library NAME] [-k N]")
+	if len(args) > 0 && args[0] == "polnear" {
+		return m.runEvalPolNeAR(args[1:])
+	}
+	fset, c := m.flagSet("eval", "verbatim eval [--db PATH] [--library NAME] [-k N]\n  verbatim eval polnear [--errors FILE] DIR")
 	fset.Lookup("db").Usage = "evaluate this database `path` instead of a fresh temporary copy of the sample"
 	k := fset.Int("k", 10, "results asked for each question (MRR looks this deep; at least 3)")
 	dbSet := false
@@ -136,4 +140,128 @@ func renderEval(w io.Writer, rep retrieval.QuestionReport, arep *retrieval.Attri
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// runEvalPolNeAR scores quote extraction and attribution on a directory of
+// the PolNeAR corpus, prints the figures next to a plain baseline's, and
+// writes every error to a file.
+func (m *Main) runEvalPolNeAR(args []string) error {
+	fset, c := m.flagSet("eval polnear", "verbatim eval polnear [--errors FILE] DIR")
+	errorsFile := fset.String("errors", "polnear-errors.txt", "write the false positives, false negatives and wrong speakers to this `file`")
+	pos, err := m.parse(fset, c, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErrorf(fset, "want one directory (with text/ and attributions/), got %d arguments", len(pos))
+	}
+	rep, err := retrieval.EvaluatePolNeAR(os.DirFS(pos[0]))
+	if err != nil {
+		return fmt.Errorf("eval polnear: %w", err)
+	}
+	var b strings.Builder
+	writePolNeARErrors(&b, rep)
+	if err := os.WriteFile(*errorsFile, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("eval polnear: %w", err)
+	}
+	return renderPolNeAR(m.Stdout, rep, *errorsFile)
+}
+
+// renderPolNeAR prints the figures of Analyze and of the baseline side by
+// side.
+func renderPolNeAR(w io.Writer, rep retrieval.PolNeARReport, errorsFile string) error {
+	var b strings.Builder
+	s, bl := rep.System, rep.Baseline
+	fmt.Fprintf(&b, "articles          %d, gold quotes %d\n", rep.Articles, s.Gold)
+	fmt.Fprintf(&b, "                  %-22s %s\n", "verbatim", "baseline")
+	row := func(name string, v, bv float64, detail, bdetail string) {
+		fmt.Fprintf(&b, "%-17s %.3f %-16s %.3f %s\n", name, v, detail, bv, bdetail)
+	}
+	frac := func(a, n int) string { return fmt.Sprintf("(%d/%d)", a, n) }
+	row("quote precision", s.Precision(), bl.Precision(), frac(s.MatchedPredicted, s.Predicted), frac(bl.MatchedPredicted, bl.Predicted))
+	row("quote recall", s.Recall(), bl.Recall(), frac(s.MatchedGold, s.Gold), frac(bl.MatchedGold, bl.Gold))
+	row("quote F1", s.F1(), bl.F1(), "", "")
+	row("speaker accuracy", s.SpeakerAccuracy(), bl.SpeakerAccuracy(), frac(s.SpeakerRight, s.SpeakerTotal), frac(bl.SpeakerRight, bl.SpeakerTotal))
+	for _, k := range []string{retrieval.SourceName, retrieval.SourcePronoun, retrieval.SourceNominal, retrieval.SourceNone} {
+		c, bc := s.ByKind[k], bl.ByKind[k]
+		if c == nil && bc == nil {
+			continue
+		}
+		c, bc = orZero(c), orZero(bc)
+		row("  source "+k, c.Share(), bc.Share(), frac(c.Right, c.Total), frac(bc.Right, bc.Total))
+	}
+	counts := map[string]int{}
+	for _, e := range rep.Errors {
+		counts[e.Kind]++
+	}
+	fmt.Fprintf(&b, "errors            %d false positive, %d false negative, %d wrong speaker: %s\n",
+		counts[retrieval.ErrKindFalsePositive], counts[retrieval.ErrKindFalseNegative], counts[retrieval.ErrKindSpeaker], errorsFile)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orZero(c *retrieval.PolNeARCount) *retrieval.PolNeARCount {
+	if c == nil {
+		return &retrieval.PolNeARCount{}
+	}
+	return c
+}
+
+// writePolNeARErrors lists the errors of rep article by article, each with
+// enough of the text around it to judge it.
+func writePolNeARErrors(b *strings.Builder, rep retrieval.PolNeARReport) {
+	article := ""
+	for _, e := range rep.Errors {
+		if e.Article != article {
+			article = e.Article
+			fmt.Fprintf(b, "\n== %s\n", article)
+		}
+		t := e.Text
+		switch e.Kind {
+		case retrieval.ErrKindFalsePositive:
+			fmt.Fprintf(b, "FP  rule=%s %s\n    content %s\n", orDash(e.Rule), excerpt(t, e.Quote, 60), excerpt(t, e.Content, 0))
+		case retrieval.ErrKindFalseNegative:
+			fmt.Fprintf(b, "FN  source=%s (%s) %s\n", spanText(t, e.GoldSource), orDash(e.SourceKind), excerpt(t, e.Quote, 60))
+		case retrieval.ErrKindSpeaker:
+			fmt.Fprintf(b, "SPK gold=%s (%s) got=%s -> %q rule=%s\n    %s\n", spanText(t, e.GoldSource), e.SourceKind, spanText(t, e.Mention), e.Speaker, orDash(e.Rule), excerpt(t, widen(e.Quote, e.GoldSource, e.Mention), 40))
+		}
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func spanText(text string, s *retrieval.Span) string {
+	if s == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%q", text[s.Start:s.End])
+}
+
+// widen returns the smallest span holding s and the spans that are not nil.
+func widen(s retrieval.Span, more ...*retrieval.Span) retrieval.Span {
+	for _, m := range more {
+		if m != nil {
+			s.Start, s.End = min(s.Start, m.Start), max(s.End, m.End)
+		}
+	}
+	return s
+}
+
+// excerpt quotes s with up to ctx bytes of context on each side, on one
+// line, the span itself between [[ and ]].
+func excerpt(text string, s retrieval.Span, ctx int) string {
+	from, to := max(0, s.Start-ctx), min(len(text), s.End+ctx)
+	for from > 0 && !utf8.RuneStart(text[from]) {
+		from--
+	}
+	for to < len(text) && !utf8.RuneStart(text[to]) {
+		to++
+	}
+	one := strings.NewReplacer("\n", " ", "\r", " ")
+	return one.Replace(text[from:s.Start] + "[[" + text[s.Start:s.End] + "]]" + text[s.End:to])
 }
