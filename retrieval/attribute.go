@@ -91,8 +91,14 @@ func attribute(text string, a Analysis, qs []quotation) ([]Quote, []quoteCue) {
 			Paragraph: q.paragraph,
 			Fragment:  isFragment(text[q.inner.Start:q.inner.End]),
 		}
-		m, conf := z.attribute(q)
+		at := z.attribute(q)
+		m, conf := at.m, at.conf
+		cue := quoteCue{content: q.outer}
 		if conf > 0 && m != nil {
+			cue.rule = at.rule
+			if at.clause >= 0 && at.clause < q.outer.Start {
+				cue.content.Start = at.clause
+			}
 			quote.SpeakerMention = &Span{m.Start, m.End}
 			quote.Speaker = m.name
 			quote.SpeakerTitle = m.role
@@ -103,9 +109,9 @@ func attribute(text string, a Analysis, qs []quotation) ([]Quote, []quoteCue) {
 			}
 		}
 		out = append(out, quote)
-		cues = append(cues, quoteCue{content: q.inner})
+		cues = append(cues, cue)
 	}
-	z.continuations(qs, out)
+	z.continuations(qs, out, cues)
 	return out, cues
 }
 
@@ -182,11 +188,32 @@ func (z *analyzer) sentenceOf(off int) Span {
 	return Span{off, off}
 }
 
+// Attribution rules, as recorded in quoteCue.rule.
+const (
+	ruleRight        = "right"        // `"…," X said`
+	ruleLeft         = "left"         // `X said "…"`
+	ruleWho          = "who"          // `X who has "…"`
+	ruleSubject      = "subject"      // `X presented this as "…"`
+	ruleContinuation = "continuation" // `"…," she said. "…"`
+)
+
+// attribution is what attribute found for one quotation.
+type attribution struct {
+	m    *mention
+	conf float64
+	rule string
+	// clause is the byte offset where the reported clause holding the
+	// quotation starts (`X said [that the plan was "…"]`), or -1 when the
+	// quotation is the whole of it.
+	clause int
+}
+
 // attribute finds the speaker of quotation q.
-func (z *analyzer) attribute(q quotation) (*mention, float64) {
+func (z *analyzer) attribute(q quotation) attribution {
+	none := attribution{clause: -1}
 	qt := z.tokenAt(q.outer.Start)
 	if qt >= len(z.toks) || z.toks[qt].kind != tkQuote {
-		return nil, 0
+		return none
 	}
 	sent := z.sentenceOf(q.outer.Start)
 	sentStart := z.tokenAt(sent.Start)
@@ -194,36 +221,82 @@ func (z *analyzer) attribute(q quotation) (*mention, float64) {
 	if sentEnd <= qt {
 		sentEnd = qt + 1
 	}
+	resolved := func(m *mention, rule string, clause int) attribution {
+		traceRule(q.outer.Start, rule)
+		mm, c := z.resolve(m, q.outer.Start)
+		return attribution{m: mm, conf: c, rule: rule, clause: clause}
+	}
 	// 1. After the quotation; but `X said: "…," he said` rests on the name.
 	if m := z.rightCue(qt+1, sentEnd); m != nil {
 		if m.pronun != "" {
-			if l := z.leftCue(sentStart, qt); l != nil && l.pronun == "" && l.kind == KindPerson {
-				traceRule(q.outer.Start, "left")
-				return z.resolve(l, q.outer.Start)
+			if l, v := z.leftCue(sentStart, qt); l != nil && l.pronun == "" && l.kind == KindPerson {
+				return resolved(l, ruleLeft, z.clauseAfter(v, qt))
 			}
 		}
-		traceRule(q.outer.Start, "right")
-		return z.resolve(m, q.outer.Start)
+		return resolved(m, ruleRight, -1)
 	}
 	// 2. A reporting verb before it.
-	if m := z.leftCue(sentStart, qt); m != nil {
-		traceRule(q.outer.Start, "left")
-		return z.resolve(m, q.outer.Start)
+	if m, v := z.leftCue(sentStart, qt); m != nil {
+		return resolved(m, ruleLeft, z.clauseAfter(v, qt))
 	}
 	// 3. `X who has "…"`: a relative clause whose verb is quoted.
-	if m := z.whoCue(sentStart, qt); m != nil {
-		traceRule(q.outer.Start, "who")
-		mm, c := z.resolve(m, q.outer.Start)
-		return mm, min(c, confPronoun)
+	if m, k := z.whoCue(sentStart, qt); m != nil {
+		a := resolved(m, ruleWho, z.toks[k].Start)
+		a.conf = min(a.conf, confPronoun)
+		return a
 	}
 	// 4. A named subject opening the sentence.
 	if m := z.subjectOf(sentStart, qt); m != nil {
 		mm, c := z.resolve(m, q.outer.Start)
 		if c > 0 {
-			return mm, confSubject
+			traceRule(q.outer.Start, ruleSubject)
+			return attribution{m: mm, conf: confSubject, rule: ruleSubject, clause: z.clauseAfterMention(mm, qt)}
 		}
 	}
-	return nil, 0
+	return none
+}
+
+// clauseAfter returns where the reported clause introduced by the cue at
+// token v starts, for a quotation at token qt: after the cue, its object
+// and a complementiser (`told reporters that`, `said:`). It returns -1 when
+// the quotation follows the cue at once, or v is not a cue word.
+func (z *analyzer) clauseAfter(v, qt int) int {
+	if v < 0 || v+1 >= qt {
+		return -1
+	}
+	i := v + 1
+	if isAccordingTo(z.toks, v) {
+		// `according to X, the plan is "…"`: after the comma.
+		for j := v + 2; j < qt; j++ {
+			if z.toks[j].kind == tkPunct && z.toks[j].text == "," {
+				i = j + 1
+				break
+			}
+		}
+	}
+	for j := i; j < qt && j <= i+6; j++ {
+		if z.toks[j].kind == tkWord && strings.EqualFold(z.toks[j].text, "that") {
+			i = j + 1
+			break
+		}
+	}
+	for i < qt && z.toks[i].kind == tkPunct {
+		i++
+	}
+	if i >= qt {
+		return -1
+	}
+	return z.toks[i].Start
+}
+
+// clauseAfterMention returns where the clause after a subject mention
+// starts, for a quotation at token qt.
+func (z *analyzer) clauseAfterMention(m *mention, qt int) int {
+	i := z.tokenAt(m.End)
+	if i >= qt {
+		return -1
+	}
+	return z.toks[i].Start
 }
 
 // rightCue reads an attribution right after a quotation: an optional
@@ -271,7 +344,7 @@ func (z *analyzer) rightCue(i, end int) *mention {
 // leftCue finds the nearest reporting verb (or "according to") before the
 // quotation at token qt in the sentence starting at token start, and its
 // subject.
-func (z *analyzer) leftCue(start, qt int) *mention {
+func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 	for v := qt - 1; v >= start; v-- {
 		t := z.toks[v]
 		if t.kind != tkWord {
@@ -279,7 +352,7 @@ func (z *analyzer) leftCue(start, qt int) *mention {
 		}
 		if isAccordingTo(z.toks, v) && v+2 < qt {
 			if m := z.mentionForward(v+2, qt); m != nil {
-				return m
+				return m, v
 			}
 		}
 		if t.cap || !isReportingVerb(t.text) || rightOnlyVerbs[t.text] {
@@ -295,23 +368,24 @@ func (z *analyzer) leftCue(start, qt int) *mention {
 		}
 		if k == start {
 			// `Said X, "…"` is rare; `, said X,` inverted inside the sentence.
-			return z.mentionForward(v+1, qt)
+			return z.mentionForward(v+1, qt), v
 		}
-		return z.subjectBefore(start, k)
+		return z.subjectBefore(start, k), v
 	}
-	return nil
+	return nil, -1
 }
 
-// whoCue reads `X who [has] "…"` right before the quotation at qt.
-func (z *analyzer) whoCue(start, qt int) *mention {
+// whoCue reads `X who [has] "…"` right before the quotation at qt, and
+// returns the mention and the token after "who".
+func (z *analyzer) whoCue(start, qt int) (*mention, int) {
 	k := qt
 	for k > start && z.toks[k-1].kind == tkWord && isAuxiliary(z.toks[k-1].text) {
 		k--
 	}
 	if k-1 <= start || !strings.EqualFold(z.toks[k-1].text, "who") {
-		return nil
+		return nil, -1
 	}
-	return z.mentionBackward(start, k-1)
+	return z.mentionBackward(start, k-1), k
 }
 
 // subjectBefore finds the subject that ends right before token k: skipping
@@ -871,7 +945,7 @@ func (z *analyzer) lastNonPerson(at int) *mention {
 // continuations gives a quotation with no attribution of its own the
 // speaker of the quotation before it in the same paragraph, or of the one
 // right after it when only white space separates them.
-func (z *analyzer) continuations(qs []quotation, out []Quote) {
+func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 	for i := range out {
 		if out[i].Speaker != "" {
 			continue
@@ -886,11 +960,13 @@ func (z *analyzer) continuations(qs []quotation, out []Quote) {
 			(out[i-1].Paragraph == out[i].Paragraph || (qs[i-1].unclosed || z.paragraphOpensWith(qs[i]))) &&
 			z.startsSentence(qs[i]) && !z.namesBetween(qs[i-1].outer.End, qs[i].outer.Start) {
 			inherit(&out[i], out[i-1], confContinuation)
+			cues[i].rule = ruleContinuation
 			continue
 		}
 		if i+1 < len(out) && out[i+1].Speaker != "" && out[i+1].Paragraph == out[i].Paragraph &&
 			strings.TrimSpace(z.text[qs[i].outer.End:qs[i+1].outer.Start]) == "" {
 			inherit(&out[i], out[i+1], confContinuation)
+			cues[i].rule = ruleContinuation
 		}
 	}
 }
