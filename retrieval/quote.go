@@ -120,7 +120,7 @@ func findQuotations(text string, ps []Paragraph) []quotation {
 	)
 	emit := func(closeStart, closeEnd int, unclosed bool) {
 		q := quotation{outer: Span{open, closeEnd}, paragraph: openPara, unclosed: unclosed}
-		_, n := utf8.DecodeRuneInString(text[open:])
+		_, n, _ := markAt(text, open, len(text))
 		q.inner = trimQuote(text, Span{open + n, closeStart})
 		if q.inner.Len() > 0 && (!unclosed || countWords(text[q.inner.Start:q.inner.End]) >= minUnclosedWords) {
 			out = append(out, q)
@@ -131,16 +131,13 @@ func findQuotations(text string, ps []Paragraph) []quotation {
 		if open >= 0 {
 			// A quotation left open continues only if this paragraph opens
 			// with a quotation mark.
-			r, n := utf8.DecodeRuneInString(text[p.Start:])
-			if isDoubleMark(r) && !isClosingOnly(r) {
-				_ = n
-			} else {
+			if r, _, ok := markAt(text, p.Start, p.End); !ok || isClosingOnly(r) {
 				emit(lastEnd, lastEnd, true)
 			}
 		}
 		for i := p.Start; i < p.End; {
-			r, n := utf8.DecodeRuneInString(text[i:])
-			if !isDoubleMark(r) {
+			r, n, ok := markAt(text, i, p.End)
+			if !ok {
 				i += n
 				continue
 			}
@@ -170,9 +167,24 @@ func findQuotations(text string, ps []Paragraph) []quotation {
 	return out
 }
 
+// apostrophes stands for two apostrophes written as a double quotation
+// mark (''…'', as the New York Times prints them).
+const apostrophes = '″'
+
+// markAt reports whether a double quotation mark starts at byte i (before
+// end), and returns it and its length; otherwise n is the length of the
+// rune at i.
+func markAt(text string, i, end int) (r rune, n int, ok bool) {
+	if text[i] == '\'' && i+1 < end && text[i+1] == '\'' {
+		return apostrophes, 2, true
+	}
+	r, n = utf8.DecodeRuneInString(text[i:])
+	return r, n, isDoubleMark(r)
+}
+
 func isDoubleMark(r rune) bool {
 	switch r {
-	case '"', '“', '”', '„', '«', '»', '‟':
+	case '"', '“', '”', '„', '«', '»', '‟', apostrophes:
 		return true
 	}
 	return false
@@ -220,7 +232,7 @@ func markRole(text string, i, n int, p Paragraph, r rune) (opener, closer bool) 
 		if !opener && !closer {
 			closer = true
 		}
-	case '"':
+	case '"', apostrophes:
 		if !opener && !closer {
 			opener, closer = true, true // let the state decide
 		}

@@ -48,6 +48,8 @@ func TestAnalyze_Quotations(t *testing.T) {
 		{"Guillemets", "Il a dit «nous gagnerons» hier.", []string{"nous gagnerons"}},
 		{"EmptyQuotes", `He said "" and left.`, nil},
 		{"UnclosedShortIsStray", `The "odd mark stays`, nil},
+		{"DoubleApostrophes", "''It isn't reform,'' Mr. Cole said of the ''Buffett rule.''", []string{"It isn't reform", "Buffett rule."}},
+		{"ApostrophesInWordsAreNotMarks", "Trump's aides' plans, 'til now, said ''little.''", []string{"little."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := retrieval.Analyze(tc.text)
