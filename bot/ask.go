@@ -165,7 +165,7 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 		return // a restarting bot leaves channel messages alone
 	}
 	defer b.end()
-	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+	ctx, cancel := b.handlerContext(ctx)
 	defer cancel()
 	c := &call{ctx: ctx, r: r, log: b.Logger.With("message", m.ID, "guild", m.GuildID, "channel", m.ChannelID, "user", m.Author.ID)}
 

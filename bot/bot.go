@@ -161,7 +161,7 @@ type Bot struct {
 
 	cfg     Config
 	lib     Library
-	ctx     context.Context // cancelled by Close once in-flight work had its time
+	ctx     context.Context // cancelled by Close; every handler's context ends with it
 	cancel  context.CancelFunc
 	pages   *pageStore
 	cool    *cooldowns
@@ -253,10 +253,10 @@ func (b *Bot) Open(ctx context.Context) error {
 			}
 		}),
 		s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-			b.HandleInteraction(b.ctx, s, ic.Interaction)
+			b.HandleInteraction(context.Background(), s, ic.Interaction)
 		}),
 		s.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
-			b.HandleMessage(b.ctx, s, b.self(), mc.Message)
+			b.HandleMessage(context.Background(), s, b.self(), mc.Message)
 		}),
 	)
 	if err := s.Open(); err != nil {

@@ -308,23 +308,24 @@ func tailEscaped(s string, max int) string {
 	return ""
 }
 
-// citation is a ready-to-paste citation of r.
+// citation is a ready-to-paste citation of r, on one line:
+//
+//	“words” — Speaker, Role, in “Title” (Author, date), ¶ 4. https://…
 func citation(r retrieval.Result) string {
 	s := r.Source
 	var who string
 	switch {
 	case r.Kind == retrieval.ResultPassage:
 	case r.Speaker == "":
-		who = " — unattributed,"
+		who = "unattributed"
 	default:
-		who = " — " + r.Speaker
-		if r.SpeakerTitle != "" {
-			who += ", " + r.SpeakerTitle
+		who = oneLine(r.Speaker)
+		if t := oneLine(r.SpeakerTitle); t != "" {
+			who += ", " + t
 		}
 		if r.Confidence > 0 && r.Confidence < lowConfidence {
 			who += " (attribution uncertain)"
 		}
-		who += ","
 	}
 	where := "“" + sourceTitle(s) + "”"
 	if meta := joinNonEmpty(", ", oneLine(s.Author), oneLine(s.Published)); meta != "" {
@@ -334,16 +335,14 @@ func citation(r retrieval.Result) string {
 	if u := linkURL(s.URL); u != "" {
 		where += " " + u
 	}
-	if who == "" {
-		where = " — " + where
-	} else {
-		where = " in " + where
+	tail := " — " + where
+	if who != "" {
+		tail = " — " + who + ", in " + where
 	}
-	where = oneLine(who + where)
 	// The quote gets whatever room the rest leaves in one message.
-	room := maxContent - utf8.RuneCountInString(where) - 60
+	room := maxContent - utf8.RuneCountInString(tail) - 60
 	quote, _ := truncate(oneLine(r.Text), max(room, 20))
-	return "“" + quote + "”" + where
+	return "“" + quote + "”" + tail
 }
 
 // citeReply wraps a citation for copying: in a code block, which shows

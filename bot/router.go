@@ -19,8 +19,8 @@ type Responder interface {
 	ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 }
 
-// call is one interaction being handled: what the handlers need to answer
-// it.
+// call is one event being handled: what the handlers need to answer it.
+// i is nil for a channel message.
 type call struct {
 	ctx context.Context
 	r   Responder
@@ -42,7 +42,7 @@ func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.I
 		b.Logger.Warn("dropped an interaction that did not decode")
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+	ctx, cancel := b.handlerContext(ctx)
 	defer cancel()
 	c := &call{ctx: ctx, r: r, i: i, log: b.Logger.With(
 		"interaction", i.ID, "type", i.Type.String(), "guild", i.GuildID, "user", userID(i))}
@@ -81,6 +81,18 @@ func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.I
 	default:
 		// Pings come over HTTP only; modals we never open.
 		c.log.Debug("ignored an interaction")
+	}
+}
+
+// handlerContext derives the context for handling one event from ctx:
+// it ends after AnswerTimeout, or when Close gives up waiting, whichever
+// comes first.
+func (b *Bot) handlerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+	stop := context.AfterFunc(b.ctx, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
 	}
 }
 
