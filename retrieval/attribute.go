@@ -316,10 +316,10 @@ func (z *analyzer) rightCue(i, end int) *mention {
 		if m := z.mentionForward(i+1, end); m != nil {
 			return m
 		}
-		return nil
+		return z.nounPhrase(i+1, z.phraseEnd(i+1, end))
 	}
-	// `X said`: a mention of at most ten tokens, then a verb.
-	for j := i + 1; j < end && j <= i+12; j++ {
+	// `X said`: a mention, perhaps with an appositive, then a verb.
+	for j := i + 1; j < end && j <= i+maxSubjectTokens; j++ {
 		t := z.toks[j]
 		if t.kind == tkQuote {
 			return nil
@@ -332,13 +332,67 @@ func (z *analyzer) rightCue(i, end int) *mention {
 			if k == i {
 				return nil
 			}
-			return z.mentionBackward(i, k)
+			if m := z.subjectBefore(i, k); m != nil {
+				return m
+			}
+			return z.nounPhrase(i, k)
 		}
 		if t.kind == tkPunct && t.text != "." && t.text != "," && t.text != "’" && t.text != "'" {
 			return nil
 		}
 	}
 	return nil
+}
+
+// maxSubjectTokens bounds the subject between a quotation and its cue
+// (`"…," Fred Kagan, director of the … Institute, said`).
+const maxSubjectTokens = 30
+
+// phraseEnd returns the end of the noun phrase starting at token i: the
+// first punctuation, quotation or relative pronoun, before end.
+func (z *analyzer) phraseEnd(i, end int) int {
+	k := i
+	for k < end && k < i+maxSubjectTokens && z.toks[k].kind == tkWord && !isRelative(z.toks[k].text) {
+		k++
+	}
+	return k
+}
+
+// nounPhrase makes a mention of the tokens [i, k) when nothing more precise
+// reads as one: `the gambling tycoon`, `one of two witnesses`. It refuses
+// phrases that hold a verb or do not start like a noun phrase.
+func (z *analyzer) nounPhrase(i, k int) *mention {
+	if i >= k || k-i > 12 {
+		return nil
+	}
+	first := z.toks[i]
+	if first.kind != tkWord {
+		return nil
+	}
+	lw := strings.ToLower(first.text)
+	if !(first.cap || isDeterminer(lw) || isRoleModifier(lw) || isSpeakerNoun(lw) || isNumberWord(lw)) {
+		return nil
+	}
+	for _, t := range z.toks[i:k] {
+		if t.kind == tkQuote || t.kind == tkWord && (isVerbish(strings.ToLower(t.text)) || isConjunction(strings.ToLower(t.text))) {
+			return nil
+		}
+	}
+	for k > i && z.toks[k-1].kind != tkWord {
+		k--
+	}
+	if k == i {
+		return nil
+	}
+	s := Span{first.Start, z.toks[k-1].End}
+	txt := z.text[s.Start:s.End]
+	kind := KindPerson
+	if last := strings.ToLower(z.toks[k-1].text); isDocumentNoun(last) {
+		kind = KindDocument
+	} else if isOrgNoun(last) {
+		kind = KindOrganization
+	}
+	return &mention{Span: s, text: txt, name: txt, kind: kind}
 }
 
 // leftCue finds the nearest reporting verb (or "according to") before the
@@ -958,7 +1012,7 @@ func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 		}
 		if i > 0 && out[i-1].Speaker != "" && out[i-1].Confidence >= confContinuation &&
 			(out[i-1].Paragraph == out[i].Paragraph || (qs[i-1].unclosed || z.paragraphOpensWith(qs[i]))) &&
-			z.startsSentence(qs[i]) && !z.namesBetween(qs[i-1].outer.End, qs[i].outer.Start) {
+			z.startsSentence(qs[i]) && !z.namesBetween(z.cueSentenceEnd(qs[i-1], out[i-1]), qs[i].outer.Start, out[i-1].Speaker) {
 			inherit(&out[i], out[i-1], confContinuation)
 			cues[i].rule = ruleContinuation
 			continue
@@ -988,12 +1042,24 @@ func (z *analyzer) paragraphOpensWith(q quotation) bool {
 	return i == 0 || z.paraOf[i-1] != z.paraOf[i]
 }
 
-// namesBetween reports whether a person other than through a pronoun is
-// named between two offsets (outside quotations): then a following
-// quotation may be someone else's.
-func (z *analyzer) namesBetween(from, to int) bool {
+// cueSentenceEnd returns where the sentence that attributes quote q ends
+// when its speaker is named after it (`"…," said X, an aide to Y.`), so
+// that the names of that sentence do not break a continuation; otherwise
+// the end of the quotation.
+func (z *analyzer) cueSentenceEnd(q quotation, quote Quote) int {
+	m := quote.SpeakerMention
+	if m == nil || m.Start < q.outer.End {
+		return q.outer.End
+	}
+	return max(q.outer.End, z.sentenceOf(m.Start).End)
+}
+
+// namesBetween reports whether a person other than speaker is named
+// between two offsets (outside quotations, not through a pronoun): then a
+// following quotation may be someone else's.
+func (z *analyzer) namesBetween(from, to int, speaker string) bool {
 	for _, m := range z.mentions {
-		if m.Start >= from && m.End <= to && m.kind == KindPerson {
+		if m.Start >= from && m.End <= to && m.kind == KindPerson && m.name != speaker {
 			return true
 		}
 	}

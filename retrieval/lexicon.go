@@ -140,6 +140,11 @@ var articles = set(`the a an his her their its our this these those`)
 // isArticle reports whether w marks the next word as a noun ("the promise").
 func isArticle(w string) bool { return articles[w] }
 
+var numberWords = set(`one two three four five six seven eight nine ten dozens hundreds
+thousands many several some both all most few`)
+
+func isNumberWord(w string) bool { return numberWords[w] || isYear(w) || (w != "" && w[0] >= '0' && w[0] <= '9') }
+
 var verbish = set(`is are was were has have had be been will would can could may might
 should do does did`)
 
@@ -215,6 +220,9 @@ Africa Asia Gaza Texas California Florida Ohio Iowa Virginia York`)
 // names that cannot be speakers (places, months).
 func classifyName(name string, words int) string {
 	f := strings.Fields(name)
+	if len(f) == 2 && genderOf(f[0]) != 0 {
+		return KindPerson // "Bill Clinton", not a bill
+	}
 	for _, w := range f {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
 		if documentWords[w] {
