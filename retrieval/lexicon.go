@@ -143,7 +143,9 @@ func isArticle(w string) bool { return articles[w] }
 var numberWords = set(`one two three four five six seven eight nine ten dozens hundreds
 thousands many several some both all most few`)
 
-func isNumberWord(w string) bool { return numberWords[w] || isYear(w) || (w != "" && w[0] >= '0' && w[0] <= '9') }
+func isNumberWord(w string) bool {
+	return numberWords[w] || isYear(w) || (w != "" && w[0] >= '0' && w[0] <= '9')
+}
 
 var verbish = set(`is are was were has have had be been will would can could may might
 should do does did`)

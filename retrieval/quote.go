@@ -167,8 +167,8 @@ func findQuotations(text string, ps []Paragraph) []quotation {
 	return out
 }
 
-// apostrophes stands for two apostrophes written as a double quotation
-// mark (''…'', as the New York Times prints them).
+// apostrophes stands for a double quotation mark written as two
+// apostrophes in a row, as the New York Times prints them.
 const apostrophes = '″'
 
 // markAt reports whether a double quotation mark starts at byte i (before
