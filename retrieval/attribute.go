@@ -99,6 +99,11 @@ func attribute(text string, a Analysis, qs []quotation) ([]Quote, []quoteCue) {
 			if at.clause >= 0 && at.clause < q.outer.Start {
 				cue.content.Start = at.clause
 			}
+			if cue.content.Start < q.outer.Start || at.rule == ruleLeft {
+				// The reported clause runs on to the end of the sentence:
+				// `X says he is "gratified" by the decision`.
+				cue.content.End = max(q.outer.End, z.clauseEnd(q))
+			}
 			quote.SpeakerMention = &Span{m.Start, m.End}
 			quote.Speaker = m.name
 			quote.SpeakerTitle = m.role
@@ -287,6 +292,20 @@ func (z *analyzer) clauseAfter(v, qt int) int {
 		return -1
 	}
 	return z.toks[i].Start
+}
+
+// clauseEnd returns where the sentence holding quotation q ends, without
+// its final punctuation.
+func (z *analyzer) clauseEnd(q quotation) int {
+	end := z.sentenceOf(q.outer.Start).End
+	for end > q.outer.End {
+		r, n := utf8.DecodeLastRuneInString(z.text[:end])
+		if !unicode.IsPunct(r) && !unicode.IsSpace(r) {
+			break
+		}
+		end -= n
+	}
+	return end
 }
 
 // clauseAfterMention returns where the clause after a subject mention

@@ -153,3 +153,23 @@ func TestEvaluatePolNeAR(t *testing.T) {
 		assert.GreaterOrEqual(t, s.SpeakerAccuracy(), polnearDevSpeaker, "speaker accuracy")
 	})
 }
+
+// TestAnalyze_Content checks the reported clause recorded for each quote,
+// which the PolNeAR evaluation scores.
+func TestAnalyze_Content(t *testing.T) {
+	for _, tc := range []struct{ name, text, want string }{
+		{"RightCue", "“We will win,” Rendell said.", "“We will win,”"},
+		{"SaidThat", "Obama said that “it gets me mad” every time he thinks of it.", "“it gets me mad” every time he thinks of it"},
+		{"ToldObjectThat", "Ryan told CNN on Tuesday that the comments “show bias to me.”", "the comments “show bias to me.”"},
+		{"SaysClause", "Bush says he is going to “work hard for the day” and await results.", "he is going to “work hard for the day” and await results"},
+		{"Colon", "Breitbart News responded: “If there are people at risk, act.”", "“If there are people at risk, act.”"},
+		{"Unattributed", "The so-called “fixers” stayed home.", "“fixers”"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Analyze(tc.text)
+			require.NotEmpty(t, a.Quotes)
+			c := a.cues[0].content
+			assert.Equal(t, tc.want, tc.text[c.Start:c.End])
+		})
+	}
+}
