@@ -514,10 +514,11 @@ func (s *Server) DispatchInteraction(tb testing.TB, i *Interaction) {
 // gateMessage applies the intent rules to a message dispatch.
 func (s *Server) gateMessage(event string, m *Message) (*Message, bool) {
 	s.mu.Lock()
-	var intents discordgo.Intent
-	if s.session != nil {
-		intents = s.session.identify.Intents
+	if s.session == nil {
+		s.mu.Unlock()
+		return m, true // send reports the missing session
 	}
+	intents := s.session.identify.Intents
 	s.mu.Unlock()
 	if m.GuildID != "" && intents&discordgo.IntentGuildMessages == 0 {
 		s.logf("gateway: %s in a guild not sent: the session lacks the GUILD_MESSAGES intent", event)

@@ -155,6 +155,11 @@ func IsCommandsPut(r Request) bool {
 	return r.Method == http.MethodPut && (r.Route == routeGlobalCommands || r.Route == routeGuildCommands)
 }
 
+// IsOK matches requests the fake answered with a 2xx status. Combine it with
+// another predicate to fail (by timeout) when the bot's call was refused:
+// And(IsEditOriginal, IsOK).
+func IsOK(r Request) bool { return r.Status >= 200 && r.Status < 300 }
+
 // ForInteraction matches the requests that answer i: its callback and the
 // webhook requests made with its token.
 func ForInteraction(i *Interaction) func(Request) bool {
