@@ -281,6 +281,9 @@ func TestServer_Session(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if msgs := f.Messages(); msgs[len(msgs)-1].Flags&int(discordgo.MessageFlagsLoading) == 0 {
+			t.Errorf("deferred response flags = %d, want LOADING until edited", msgs[len(msgs)-1].Flags)
+		}
 		m, err := c.InteractionResponseEdit(got, &discordgo.WebhookEdit{Content: ptr("Later."), AllowedMentions: noPings})
 		if err != nil {
 			t.Fatal(err)

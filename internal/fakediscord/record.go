@@ -109,7 +109,9 @@ func (s *Server) WaitRequest(tb testing.TB, timeout time.Duration, pred func(Req
 
 // Messages returns a snapshot of the messages the bot has created and not
 // deleted, as they stand after any edits, in creation order: interaction
-// responses, followups and channel messages.
+// responses, followups and channel messages. A deferred response that was
+// never edited still has flag 128 (LOADING), as the user would still see
+// "thinking...".
 func (s *Server) Messages() []*Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -599,9 +599,10 @@ func (s *Server) deleteWebhookMessage(c *call) reply {
 	return reply{status: 204}
 }
 
-// postFollowup creates a followup message. As on Discord, the first followup
-// after a deferred (type 5) callback replaces the loading message, so it
-// becomes @original.
+// postFollowup creates a followup message. It is always a new message: the
+// documented way to finish a deferred (type 5) response is to edit
+// @original, so the fake leaves the loading message (flag 128) in place and
+// a test can see a bot that leaves the user with "thinking...".
 func (s *Server) postFollowup(c *call) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -610,18 +611,10 @@ func (s *Server) postFollowup(c *call) reply {
 		return *fail
 	}
 	body, _ := c.val.(map[string]any)
-	var m *Message
-	if orig := s.messages[st.originalID]; orig != nil && orig.Flags&flagLoading != 0 {
-		m = orig
-		m.Flags &^= flagLoading
-		m.applyCreate(body, c.files)
-		m.Flags |= orig.Flags & flagEphemeral
-	} else {
-		m = s.newBotMessage(st.channelID, st.guildID)
-		m.applyCreate(body, c.files)
-		s.storeMessage(m)
-		st.followups[m.ID] = true
-	}
+	m := s.newBotMessage(st.channelID, st.guildID)
+	m.applyCreate(body, c.files)
+	s.storeMessage(m)
+	st.followups[m.ID] = true
 	if wait, _ := strconv.ParseBool(c.req.Query.Get("wait")); !wait {
 		return reply{status: 204}
 	}
