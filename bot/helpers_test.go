@@ -438,6 +438,11 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// newTestLogger logs everything, as text, to w.
+func newTestLogger(w *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
 // testClock is a settable clock.
 type testClock struct {
 	mu sync.Mutex
@@ -469,7 +474,7 @@ func MustNewBot(tb testing.TB, lib bot.Library) *testBot {
 	tb.Helper()
 	b := bot.New(bot.Config{Token: "secret-test-token"}, lib)
 	log := &syncBuffer{}
-	b.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	b.Logger = newTestLogger(log)
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	b.Now = clock.Now
 	b.Cooldown = 0
