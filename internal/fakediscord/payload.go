@@ -115,14 +115,20 @@ func (u User) MarshalJSON() ([]byte, error) {
 	if name == "" {
 		name = "user" + u.ID
 	}
+	var global *string
+	if u.GlobalName != "" {
+		global = &u.GlobalName
+	}
 	return json.Marshal(struct {
 		user
 		Username      string  `json:"username"`
+		GlobalName    *string `json:"global_name"`
 		Discriminator string  `json:"discriminator"`
 		Avatar        *string `json:"avatar"`
 		PublicFlags   int     `json:"public_flags"`
 		Flags         int     `json:"flags"`
-	}{user: user(u), Username: name, Discriminator: "0"})
+		PrimaryGuild  *string `json:"primary_guild"`
+	}{user: user(u), Username: name, GlobalName: global, Discriminator: "0"})
 }
 
 // Member is a guild member as it appears in interactions and messages. In an

@@ -658,7 +658,7 @@ func (m *Message) applyCreate(body map[string]any, files []File) {
 		m.Content = s
 	}
 	m.Embeds = rawEmbeds(body["embeds"])
-	m.Components = rawList(body["components"])
+	m.Components = rawComponents(body["components"])
 	if f, ok := intOf(body["flags"]); ok {
 		m.Flags |= int(f)
 	}
@@ -676,7 +676,7 @@ func (m *Message) applyEdit(body map[string]any, files []File, now time.Time) {
 		m.Embeds = rawEmbeds(body["embeds"])
 	}
 	if _, ok := body["components"].([]any); ok {
-		m.Components = rawList(body["components"])
+		m.Components = rawComponents(body["components"])
 	}
 	if f, ok := intOf(body["flags"]); ok {
 		m.Flags = m.Flags&^flagSuppressEmbeds | int(f)&flagSuppressEmbeds
@@ -693,29 +693,70 @@ func (m *Message) empty() bool {
 	return strings.TrimSpace(m.Content) == "" && len(m.Embeds) == 0 && len(m.Components) == 0 && len(m.Attachments) == 0
 }
 
-func rawList(v any) []json.RawMessage {
+// rawComponents keeps components as sent, numbering those without an id
+// depth-first from 1, as Discord does.
+func rawComponents(v any) []json.RawMessage {
 	arr, _ := v.([]any)
+	next := 1
+	var number func(v any) any
+	number = func(v any) any {
+		switch x := v.(type) {
+		case []any:
+			out := make([]any, len(x))
+			for i, e := range x {
+				out[i] = number(e)
+			}
+			return out
+		case map[string]any:
+			c := make(map[string]any, len(x)+1)
+			for k, e := range x {
+				c[k] = e
+			}
+			if _, ok := c["id"]; !ok {
+				c["id"] = next
+			}
+			next++
+			for _, k := range []string{"components", "accessory"} {
+				if e, ok := c[k]; ok {
+					c[k] = number(e)
+				}
+			}
+			return c
+		}
+		return v
+	}
 	out := make([]json.RawMessage, 0, len(arr))
 	for _, x := range arr {
-		b, _ := json.Marshal(x)
+		b, _ := json.Marshal(number(x))
 		out = append(out, b)
 	}
 	return out
 }
 
-// rawEmbeds keeps embeds as sent, with type "rich" when the bot left it out.
+// rawEmbeds keeps embeds as sent, with the defaults Discord fills in: type
+// "rich" and inline false on fields.
 func rawEmbeds(v any) []json.RawMessage {
 	arr, _ := v.([]any)
 	out := make([]json.RawMessage, 0, len(arr))
 	for _, x := range arr {
 		if e, ok := x.(map[string]any); ok {
-			if _, ok := e["type"]; !ok {
-				c := map[string]any{"type": "rich"}
-				for k, v := range e {
-					c[k] = v
-				}
-				x = c
+			c := map[string]any{"type": "rich"}
+			for k, v := range e {
+				c[k] = v
 			}
+			if fields, ok := c["fields"].([]any); ok {
+				fs := make([]any, len(fields))
+				for i, f := range fields {
+					fm, _ := f.(map[string]any)
+					fc := map[string]any{"inline": false}
+					for k, v := range fm {
+						fc[k] = v
+					}
+					fs[i] = fc
+				}
+				c["fields"] = fs
+			}
+			x = c
 		}
 		b, _ := json.Marshal(x)
 		out = append(out, b)

@@ -363,3 +363,43 @@ func TestSpec_Route(t *testing.T) {
 		}
 	}
 }
+
+// TestSpec_Responses checks the fake's own answers against the spec's
+// response schemas, so that the fake stays faithful to Discord.
+func TestSpec_Responses(t *testing.T) {
+	sp := mustSpec(t)
+	f := New(t)
+	s, _ := discordgo.New("Bot " + DefaultToken)
+	f.Redirect(s)
+	noPings := map[string]any{"parse": []string{}}
+	for _, tc := range []struct {
+		method, tmpl, path string
+		body               any
+	}{
+		{http.MethodGet, routeGateway, "gateway", nil},
+		{http.MethodGet, routeGatewayBot, "gateway/bot", nil},
+		{http.MethodGet, routeMe, "users/@me", nil},
+		{http.MethodPost, routeChannelMessage, "channels/" + DefaultChannelID + "/messages", map[string]any{
+			"content": "hi", "allowed_mentions": noPings,
+			"embeds":     []any{map[string]any{"title": "t", "fields": []any{map[string]any{"name": "n", "value": "v"}}}},
+			"components": []any{map[string]any{"type": 1, "components": []any{map[string]any{"type": 2, "style": 1, "custom_id": "a", "label": "A"}}}},
+		}},
+		{http.MethodPut, routeGlobalCommands, "applications/" + DefaultApplicationID + "/commands", []any{
+			map[string]any{"name": "ask", "description": "d", "default_member_permissions": "8192", "options": []any{
+				map[string]any{"type": 3, "name": "q", "description": "d", "required": true}}},
+		}},
+	} {
+		t.Run(tc.tmpl, func(t *testing.T) {
+			b, err := s.RequestWithBucketID(tc.method, discordgo.EndpointAPI+tc.path, tc.body, tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ptr := "/paths/" + escapePointer(tc.tmpl) + "/" + strings.ToLower(tc.method) + "/responses/200/content/application~1json/schema"
+			vs, err := sp.validate(ptr, decode(t, b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWant(t, vs, nil)
+		})
+	}
+}
