@@ -117,6 +117,9 @@ func attribute(text string, a Analysis, qs []quotation) ([]Quote, []quoteCue) {
 		cues = append(cues, cue)
 	}
 	z.continuations(qs, out, cues)
+	for i := range cues {
+		cues[i].notQuote = z.notQuote(out[i], cues[i])
+	}
 	return out, cues
 }
 
@@ -232,7 +235,7 @@ func (z *analyzer) attribute(q quotation) attribution {
 		return attribution{m: mm, conf: c, rule: rule, clause: clause}
 	}
 	// 1. After the quotation; but `X said: "…," he said` rests on the name.
-	if m := z.rightCue(qt+1, sentEnd); m != nil {
+	if m := z.rightCue(qt+1, z.cueEnd(q, qt, sentEnd)); m != nil {
 		if m.pronun != "" {
 			if l, v := z.leftCue(sentStart, qt); l != nil && l.pronun == "" && l.kind == KindPerson {
 				return resolved(l, ruleLeft, z.clauseAfter(v, qt))
@@ -259,6 +262,25 @@ func (z *analyzer) attribute(q quotation) attribution {
 		}
 	}
 	return none
+}
+
+// cueEnd returns the token where a cue after quotation q (at token qt)
+// must end: the end of its sentence, or of the next sentence when the
+// quotation ends in a question or exclamation mark that the sentence
+// splitter took for the end of the sentence (`"…?" Freddy Ortega said.`).
+func (z *analyzer) cueEnd(q quotation, qt, sentEnd int) int {
+	if qt+1 != sentEnd || sentEnd >= len(z.toks) || z.paraOf[sentEnd] != z.paraOf[qt] {
+		return sentEnd
+	}
+	r, _ := utf8.DecodeLastRuneInString(z.text[q.inner.Start:q.inner.End])
+	if r != '?' && r != '!' && r != '…' {
+		return sentEnd
+	}
+	next := z.toks[sentEnd]
+	if next.kind != tkWord || isPersonalPronoun(strings.ToLower(next.text)) {
+		return sentEnd
+	}
+	return max(sentEnd, z.tokenAt(z.sentenceOf(next.Start).End))
 }
 
 // clauseAfter returns where the reported clause introduced by the cue at
@@ -292,6 +314,16 @@ func (z *analyzer) clauseAfter(v, qt int) int {
 		return -1
 	}
 	return z.toks[i].Start
+}
+
+// notQuote reports whether a quotation reads as a scare quote, a title or
+// a name rather than reported speech: nothing attributes it and it is
+// three words or fewer ("Saturday Night Live", "undercard"). On PolNeAR's
+// training split this keeps out three in four false positives of that
+// kind while losing few gold quotes (train F1 0.860 -> 0.893; also
+// tried: Title Case and markup attribute values, no better on dev).
+func (z *analyzer) notQuote(quote Quote, cue quoteCue) bool {
+	return cue.rule == "" && countWords(quote.Text) <= 3
 }
 
 // clauseEnd returns where the sentence holding quotation q ends, without
@@ -1020,7 +1052,7 @@ func (z *analyzer) lastNonPerson(at int) *mention {
 // right after it when only white space separates them.
 func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 	for i := range out {
-		if out[i].Speaker != "" {
+		if out[i].SpeakerMention != nil {
 			continue
 		}
 		if out[i].Fragment && i > 0 && out[i-1].Paragraph == out[i].Paragraph {
@@ -1029,14 +1061,14 @@ func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 				continue
 			}
 		}
-		if i > 0 && out[i-1].Speaker != "" && out[i-1].Confidence >= confContinuation &&
+		if i > 0 && out[i-1].SpeakerMention != nil && (out[i-1].Confidence >= confContinuation || cues[i-1].rule == ruleLeft || cues[i-1].rule == ruleRight) &&
 			(out[i-1].Paragraph == out[i].Paragraph || (qs[i-1].unclosed || z.paragraphOpensWith(qs[i]))) &&
 			z.startsSentence(qs[i]) && !z.namesBetween(z.cueSentenceEnd(qs[i-1], out[i-1]), qs[i].outer.Start, out[i-1].Speaker) {
 			inherit(&out[i], out[i-1], confContinuation)
 			cues[i].rule = ruleContinuation
 			continue
 		}
-		if i+1 < len(out) && out[i+1].Speaker != "" && out[i+1].Paragraph == out[i].Paragraph &&
+		if i+1 < len(out) && out[i+1].SpeakerMention != nil && out[i+1].Paragraph == out[i].Paragraph &&
 			strings.TrimSpace(z.text[qs[i].outer.End:qs[i+1].outer.Start]) == "" {
 			inherit(&out[i], out[i+1], confContinuation)
 			cues[i].rule = ruleContinuation

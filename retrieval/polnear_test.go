@@ -173,3 +173,11 @@ func TestAnalyze_Content(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyze_NotQuote(t *testing.T) {
+	a := Analyze("The show “Saturday Night Live” aired again. Smith said it was “a good show for everyone.” The “fixers” stayed home.")
+	require.Len(t, a.Quotes, 3)
+	assert.True(t, a.cues[0].notQuote, "a title nobody says")
+	assert.False(t, a.cues[1].notQuote, "attributed")
+	assert.True(t, a.cues[2].notQuote, "a scare quote")
+}
