@@ -3,8 +3,10 @@ package retrieval
 import "strings"
 
 // Word lists for attribution. The reporting verbs are the cues most often
-// annotated in PolNeAR's training split (US political news); the rest are
-// closed classes of English.
+// annotated in PolNeAR's training split (US political news): those that
+// head the cue of at least two direct or mixed quotes there and are a cue
+// in at least 40% of their occurrences in the split, with their other
+// forms. The rest are closed classes of English.
 
 func set(words string) map[string]bool {
 	m := make(map[string]bool)
@@ -37,7 +39,24 @@ emphasize emphasizes emphasized emphasise emphasises emphasised
 observe observes observed quip quips quipped shout shouts shouted
 exclaim exclaimed boast boasts boasted proclaim proclaims proclaimed
 posted writes explained cautioned caution cautions joked jokes
-describe describes described describing call calls called
+describe describes described describing call calls called calling
+accuse accuses accused accusing refer refers referred referring
+point points pointed pointing read reads assure assures assured assuring
+cite cites cited citing chant chants chanted chanting lament laments lamented
+blame blames blamed blaming criticize criticizes criticized criticizing
+interject interjects interjected remarking blast blasts blasted blasting
+express expresses expressed expressing praise praises praised praising
+yell yells yelled yelling insisting declaring dub dubs dubbed dubbing
+denounce denounces denounced denouncing label labels labeled labelled labeling
+email emails emailed emailing promising dismiss dismisses dismissed dismissing
+question questions questioned questioning portray portrays portrayed portraying
+thank thanks thanked thanking quote quotes quoted quoting imply implies implied
+decry decries decried mock mocks mocked mocking defend defends defended defending
+repeat repeats repeated repeating elaborate elaborates elaborated elaborating
+echo echoes echoed echoing bemoan bemoans bemoaned bark barks barked
+boom booms boomed wonder wonders wondered credit credits credited crediting
+asserting conceding predicting pledging warning answer answers answered
+answering agree agrees agreed agreeing issue issues issued issuing
 `)
 
 // rightOnlyVerbs are cues only after a quotation (`"…," he continued`).
