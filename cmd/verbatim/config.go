@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -21,11 +23,28 @@ type Config struct {
 	DB       string     // VERBATIM_DB: the SQLite database file
 	Library  string     // VERBATIM_LIBRARY: the library commands use
 	LogLevel slog.Level // LOG_LEVEL: debug, info, warn or error
+
+	// For serve. DiscordToken is a secret: it has no default and is never
+	// logged.
+	DiscordToken   string        // DISCORD_TOKEN
+	DiscordGuildID string        // DISCORD_GUILD_ID: register commands in this server only
+	Cooldown       time.Duration // VERBATIM_COOLDOWN: between one user's questions
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
 func DefaultConfig() Config {
-	return Config{DB: DefaultDB, Library: retrieval.DefaultLibrary, LogLevel: slog.LevelWarn}
+	return Config{DB: DefaultDB, Library: retrieval.DefaultLibrary, LogLevel: slog.LevelWarn,
+		Cooldown: bot.DefaultCooldown}
+}
+
+// String describes c without its token.
+func (c Config) String() string {
+	token := "(unset)"
+	if c.DiscordToken != "" {
+		token = "(set)"
+	}
+	return fmt.Sprintf("Config{DB: %q, Library: %q, LogLevel: %s, DiscordToken: %s, DiscordGuildID: %q, Cooldown: %s}",
+		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown)
 }
 
 // LoadConfig reads the configuration from getenv, falling back to
@@ -43,6 +62,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", v)
 		}
 	}
+	c.DiscordToken = strings.TrimSpace(getenv("DISCORD_TOKEN"))
+	c.DiscordGuildID = strings.TrimSpace(getenv("DISCORD_GUILD_ID"))
+	if v := strings.TrimSpace(getenv("VERBATIM_COOLDOWN")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("VERBATIM_COOLDOWN %q: use a duration such as 3s or 500ms (0 turns it off)", v)
+		}
+		c.Cooldown = d
+	}
 	return c, c.Validate()
 }
 
@@ -51,7 +79,23 @@ func (c Config) Validate() error {
 	if c.DB == "" {
 		return errors.New("database path is empty: set --db or VERBATIM_DB")
 	}
+	if c.DiscordGuildID != "" && !isSnowflake(c.DiscordGuildID) {
+		return fmt.Errorf("DISCORD_GUILD_ID %q is not a server id: copy it with Developer Mode on (right-click the server, Copy Server ID)", c.DiscordGuildID)
+	}
 	return validateLibrary(c.Library)
+}
+
+// isSnowflake reports whether s looks like a Discord id: digits only.
+func isSnowflake(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // validateLibrary rejects library names that would be awkward to type or to

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // env returns a getenv backed by a map, so tests never touch the process
@@ -37,10 +39,25 @@ func TestLoadConfig(t *testing.T) {
 			t.Errorf("got %+v", c)
 		}
 	})
+	t.Run("Discord", func(t *testing.T) {
+		c, err := LoadConfig(env("DISCORD_TOKEN", " secret-token ", "DISCORD_GUILD_ID", "123456789012345678", "VERBATIM_COOLDOWN", "500ms"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.DiscordToken != "secret-token" || c.DiscordGuildID != "123456789012345678" || c.Cooldown != 500*time.Millisecond {
+			t.Errorf("got %+v", c)
+		}
+		if strings.Contains(c.String(), "secret-token") || strings.Contains(fmt.Sprintf("%v %+v", c, c), "secret-token") {
+			t.Errorf("the token shows in %v", c)
+		}
+	})
 	for name, getenv := range map[string]func(string) string{
-		"ErrLogLevel":    env("LOG_LEVEL", "loud"),
-		"ErrLibrary":     env("VERBATIM_LIBRARY", "my library"),
-		"ErrLongLibrary": env("VERBATIM_LIBRARY", strings.Repeat("x", 65)),
+		"ErrLogLevel":         env("LOG_LEVEL", "loud"),
+		"ErrLibrary":          env("VERBATIM_LIBRARY", "my library"),
+		"ErrLongLibrary":      env("VERBATIM_LIBRARY", strings.Repeat("x", 65)),
+		"ErrGuildID":          env("DISCORD_GUILD_ID", "my server"),
+		"ErrCooldown":         env("VERBATIM_COOLDOWN", "3"),
+		"ErrNegativeCooldown": env("VERBATIM_COOLDOWN", "-1s"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadConfig(getenv); err == nil {

@@ -59,7 +59,7 @@ func (c *cli) run(t *testing.T, stdin string, args ...string) (stdout, stderr st
 	cmd.Dir = c.dir
 	cmd.Stdin = strings.NewReader(stdin)
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "VERBATIM_") && !strings.HasPrefix(kv, "LOG_LEVEL=") {
+		if !strings.HasPrefix(kv, "VERBATIM_") && !strings.HasPrefix(kv, "LOG_LEVEL=") && !strings.HasPrefix(kv, "DISCORD_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
@@ -422,9 +422,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Logf("verbatim eval:\n%s", stdout)
 	})
 
-	t.Run("Serve", func(t *testing.T) {
+	t.Run("ServeWithoutToken", func(t *testing.T) {
 		_, stderr, code := c.run(t, "", "serve")
-		if code != 1 || !strings.Contains(stderr, "not available yet") {
+		if code != 1 || !strings.Contains(stderr, "DISCORD_TOKEN is not set") {
 			t.Errorf("serve: exit %d: %s", code, stderr)
 		}
 	})

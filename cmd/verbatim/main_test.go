@@ -77,10 +77,10 @@ func TestMain_Help(t *testing.T) {
 	}
 }
 
-func TestMain_Serve(t *testing.T) {
+func TestMain_ServeWithoutToken(t *testing.T) {
 	_, _, err := runMain(t, env(), "", "serve")
-	if exitCode(err) != 1 || !strings.Contains(err.Error(), "not available yet") {
-		t.Errorf("serve: err = %v, exit %d", err, exitCode(err))
+	if exitCode(err) != 1 || !strings.Contains(err.Error(), "DISCORD_TOKEN is not set") || !strings.Contains(err.Error(), ".env") {
+		t.Errorf("serve: err = %v, exit %d; want an error saying what to set and where", err, exitCode(err))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/data"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
@@ -58,6 +59,10 @@ type Main struct {
 
 	Config Config
 	Logger *slog.Logger
+
+	// PrepareBot, if set, is called on the bot before serve connects it:
+	// tests point its session at a stand-in for Discord.
+	PrepareBot func(*bot.Bot)
 }
 
 // Run parses args (without the program name) and runs the subcommand.
@@ -100,10 +105,6 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return errors.New("interrupted")
 	}
 	return err
-}
-
-func (m *Main) runServe(ctx context.Context, args []string) error {
-	return errors.New("serve: not available yet: the Discord adapter is being built; use \"verbatim ask\" meanwhile")
 }
 
 // usageError is a mistake in the command line; the program exits 2.
