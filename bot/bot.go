@@ -130,7 +130,8 @@ func redact(token string) string {
 }
 
 // Bot is Verbatim on Discord. Create it with New, set the exported fields,
-// then Open; Close stops it.
+// then Open; Close stops it. The fields are read once, by Open or by the
+// first HandleInteraction or HandleMessage: set them before.
 type Bot struct {
 	// Logger receives the details of every error; defaults to slog.Default().
 	Logger *slog.Logger
