@@ -3,8 +3,10 @@ package fakediscord
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -401,5 +403,43 @@ func TestSpec_Responses(t *testing.T) {
 			}
 			checkWant(t, vs, nil)
 		})
+	}
+}
+
+type errorsTB struct {
+	testing.TB
+	mu   sync.Mutex
+	errs []string
+}
+
+func (e *errorsTB) Helper() {}
+
+func (e *errorsTB) Errorf(format string, args ...any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.errs = append(e.errs, fmt.Sprintf(format, args...))
+}
+
+// TestServer_SpecWiring checks that a request breaking only the spec (the
+// channel message schema allows 4000 characters, a documented limit caps
+// content at 2000, so 4001 breaks both) is reported with the spec's words.
+func TestServer_SpecWiring(t *testing.T) {
+	mustSpec(t)
+	tb := &errorsTB{TB: t}
+	f := New(tb)
+	if f.spec == nil {
+		t.Fatal("spec found by the test but not by New")
+	}
+	s, _ := discordgo.New("Bot " + DefaultToken)
+	f.Redirect(s)
+	_, err := s.ChannelMessageSendComplex(DefaultChannelID, &discordgo.MessageSend{
+		Content: strings.Repeat("a", 4001), AllowedMentions: &discordgo.MessageAllowedMentions{}})
+	if err == nil {
+		t.Fatal("4001 characters accepted")
+	}
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if len(tb.errs) != 1 || !strings.Contains(tb.errs[0], "content: openapi: maxLength: got 4,001, want 4,000") {
+		t.Errorf("errors = %q", tb.errs)
 	}
 }
