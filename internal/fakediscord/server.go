@@ -310,4 +310,5 @@ type taken[T any] struct {
 	taken bool
 }
 
+// String identifies the fake by its address, for test logs.
 func (s *Server) String() string { return fmt.Sprintf("fakediscord.Server(%s)", s.srv.URL) }
