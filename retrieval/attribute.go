@@ -446,10 +446,54 @@ func (z *analyzer) nounPhrase(i, k int) *mention {
 	return &mention{Span: s, text: txt, name: txt, kind: kind}
 }
 
-// leftCue finds the nearest reporting verb (or "according to") before the
+// leftCue finds the reporting verb (or "according to") before the
 // quotation at token qt in the sentence starting at token start, and its
-// subject.
+// subject. It starts from the nearest cue and moves out to a cue whose
+// reported clause holds it (`X said Y calls it "…"` is X's, as PolNeAR
+// annotates it), and from a participle or second verb with no subject of
+// its own to the verb before (`X said …, adding that "…"`).
 func (z *analyzer) leftCue(start, qt int) (*mention, int) {
+	m, v := z.nearestCue(start, qt)
+	if m == nil && v > start {
+		// `X said …, adding that "…"`, `X said … and added "…"`: the
+		// subject of a participle or a second verb is the earlier one's.
+		w := strings.ToLower(z.toks[v].text)
+		if strings.HasSuffix(w, "ing") || isConjunction(strings.ToLower(z.toks[v-1].text)) {
+			if m2, _ := z.nearestCue(start, v); m2 != nil {
+				return m2, v
+			}
+		}
+	}
+	for m != nil {
+		// `X said Y calls it "…"`: the outer cue holds the inner one.
+		at := z.tokenAt(m.Start)
+		m2, v2 := z.nearestCue(start, at)
+		if m2 == nil || z.clauseBreak(v2, at) {
+			break
+		}
+		m, v = m2, v2
+	}
+	return m, v
+}
+
+// clauseBreak reports whether a new clause starts between tokens i and j:
+// a semicolon, or a coordinating conjunction after a comma.
+func (z *analyzer) clauseBreak(i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		t := z.toks[k]
+		if t.kind == tkQuote || t.kind == tkPunct && (t.text == ";" || t.text == ".") {
+			return true
+		}
+		if t.kind == tkWord && (t.text == "and" || t.text == "but" || t.text == "while" || t.text == "when" || t.text == "after" || t.text == "before") {
+			return true
+		}
+	}
+	return false
+}
+
+// nearestCue finds the nearest reporting verb before token qt (from token
+// start) and its subject; the subject is nil when none reads.
+func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 	for v := qt - 1; v >= start; v-- {
 		t := z.toks[v]
 		if t.kind != tkWord {
@@ -464,7 +508,9 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 			continue
 		}
 		if v > start && z.toks[v-1].kind == tkWord && (isArticle(strings.ToLower(z.toks[v-1].text)) || isPreposition(strings.ToLower(z.toks[v-1].text))) {
-			continue // a noun: "the promise of", "a call for"
+			// A noun: "the promise of", "a call for". (But "Trump's claim
+			// that" rests on its possessor, as a verb's subject.)
+			continue
 		}
 		// `X said:` / `X said,` / `X says that` / `X told Y that`: find the subject.
 		k := v
@@ -479,6 +525,7 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 	}
 	return nil, -1
 }
+
 
 // whoCue reads `X who [has] "…"` right before the quotation at qt, and
 // returns the mention and the token after "who".
