@@ -526,7 +526,6 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 	return nil, -1
 }
 
-
 // whoCue reads `X who [has] "…"` right before the quotation at qt, and
 // returns the mention and the token after "who".
 func (z *analyzer) whoCue(start, qt int) (*mention, int) {
