@@ -99,6 +99,7 @@ type quotation struct {
 	inner     Span
 	paragraph int
 	unclosed  bool // ran to the end of a paragraph without a closing mark
+	turn      Span // a transcript turn's speaker (`"PENCE: …`), if Len() > 0
 }
 
 // minUnclosedWords is the length below which an opening mark that is never
@@ -128,6 +129,13 @@ func findQuotations(text string, ps []Paragraph) []quotation {
 		open = -1
 	}
 	for _, p := range ps {
+		if t, ok := transcriptTurn(text, p); ok {
+			if open >= 0 {
+				emit(lastEnd, lastEnd, true)
+			}
+			out = append(out, t)
+			continue
+		}
 		if open >= 0 {
 			// A quotation left open continues only if this paragraph opens
 			// with a quotation mark.
@@ -180,6 +188,41 @@ func markAt(text string, i, end int) (r rune, n int, ok bool) {
 	}
 	r, n = utf8.DecodeRuneInString(text[i:])
 	return r, n, isDoubleMark(r)
+}
+
+// transcriptTurn reads paragraph p as one turn of a transcript quoted
+// paragraph by paragraph: an opening mark, a speaker's name in capitals
+// and a colon (`"PENCE: Well, look, …`), the turn running to the end of
+// the paragraph, usually with no closing mark. The turn is one quotation
+// whose words follow the colon; quotation marks inside it are part of it.
+func transcriptTurn(text string, p Paragraph) (quotation, bool) {
+	_, n, ok := markAt(text, p.Start, p.End)
+	if !ok {
+		return quotation{}, false
+	}
+	i := p.Start + n
+	j := i
+	for j < p.End && j-i <= 40 {
+		c := text[j]
+		if c == ':' {
+			break
+		}
+		if !(c >= 'A' && c <= 'Z' || c == ' ' || c == '.' || c == '-' || c == '\'') {
+			return quotation{}, false
+		}
+		j++
+	}
+	name := strings.TrimSpace(text[i:j])
+	if j >= p.End || text[j] != ':' || len(name) < 2 || strings.Count(name, " ") > 3 {
+		return quotation{}, false
+	}
+	body := Span{j + 1, p.End}
+	if r, m := utf8.DecodeLastRuneInString(text[body.Start:body.End]); r == '"' || r == '”' {
+		body.End -= m
+	}
+	q := quotation{outer: p.Span, paragraph: p.Index, unclosed: true, turn: Span{i, i + len(name)}}
+	q.inner = trimQuote(text, body)
+	return q, q.inner.Len() > 0
 }
 
 func isDoubleMark(r rune) bool {

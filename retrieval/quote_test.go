@@ -48,6 +48,7 @@ func TestAnalyze_Quotations(t *testing.T) {
 		{"Guillemets", "Il a dit «nous gagnerons» hier.", []string{"nous gagnerons"}},
 		{"EmptyQuotes", `He said "" and left.`, nil},
 		{"UnclosedShortIsStray", `The "odd mark stays`, nil},
+		{"TranscriptTurns", "Partial transcript as follows:\n\n\"WALLACE: Will she be there?\n\n\"(CROSSTALK.)\n\n\"PENCE: Well, look, this is “Shark Tank.” She will not.\n\nNext story.", []string{"Will she be there?", "Well, look, this is “Shark Tank.” She will not."}},
 		{"DoubleApostrophes", "''It isn't reform,'' Mr. Cole said of the ''Buffett rule.''", []string{"It isn't reform", "Buffett rule."}},
 		{"ApostrophesInWordsAreNotMarks", "Trump's aides' plans, 'til now, said ''little.''", []string{"little."}},
 	} {
@@ -220,6 +221,9 @@ func TestAnalyze_Attribution(t *testing.T) {
 		{name: "CoordinatedClauseKeepsItsSubject",
 			text:  "Trump said the polls were wrong, and Hillary Clinton said “they are right on the money.”",
 			quote: "they are", speaker: "Hillary Clinton", title: "-", mention: "Hillary Clinton", minConf: 0.8},
+		{name: "TranscriptTurnSpeaker",
+			text:  "Mike Pence spoke to Chris Wallace.\n\n\"WALLACE: Will she be there?\n\n\"PENCE: Well, look, she will not be attending the debate.",
+			quote: "Well, look", speaker: "Mike Pence", title: "-", mention: "PENCE", minConf: 0.8},
 		{name: "ScareQuoteUnattributed",
 			text:  "Though dressed up as a “compromise,” the concession has long been a done deal.",
 			quote: "compromise", unattibuted: true},
