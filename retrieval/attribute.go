@@ -456,9 +456,10 @@ func (z *analyzer) nounPhrase(i, k int) *mention {
 	if !(first.cap || isDeterminer(lw) || isRoleModifier(lw) || isSpeakerNoun(lw) || isNumberWord(lw)) {
 		return nil
 	}
-	for _, t := range z.toks[i:k] {
-		if t.kind == tkQuote || t.kind == tkWord && (isVerbish(strings.ToLower(t.text)) || isConjunction(strings.ToLower(t.text))) {
-			return nil
+	for j, t := range z.toks[i:k] {
+		lw := strings.ToLower(t.text)
+		if t.kind == tkQuote || t.kind == tkWord && (verbish[lw] || isConjunction(lw) || reportingVerbs[lw] && i+j < k-1) {
+			return nil // "the email" is a phrase, "the email says" not
 		}
 	}
 	for k > i && z.toks[k-1].kind != tkWord {
@@ -494,6 +495,9 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 			if m2, _ := z.nearestCue(start, v); m2 != nil {
 				return m2, v
 			}
+			if m2 := z.clauseSubject(start, v); m2 != nil {
+				return m2, v
+			}
 		}
 	}
 	for m != nil {
@@ -506,6 +510,49 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 		m, v = m2, v2
 	}
 	return m, v
+}
+
+// clauseSubject finds the subject of the clause that a participle or
+// second verb at token v belongs to: a name or pronoun opening the
+// sentence, or opening it after an introductory phrase and a comma
+// (`Hours later, Trump returned the compliment, telling Reuters`).
+func (z *analyzer) clauseSubject(start, v int) *mention {
+	for c := start; c < v; c++ {
+		if c > start && !(z.toks[c-1].kind == tkPunct && z.toks[c-1].text == ",") {
+			continue
+		}
+		i := c
+		for i < v && z.toks[i].kind == tkWord && (isConnective(z.toks[i].text) || strings.EqualFold(z.toks[i].text, "the")) {
+			i++
+		}
+		if i >= v || z.toks[i].kind != tkWord {
+			continue
+		}
+		t := z.toks[i]
+		if p := strings.ToLower(t.text); isPersonalPronoun(p) && p != "it" {
+			return &mention{Span: t.Span, text: t.text, pronun: p}
+		}
+		if !t.cap || isFunctionWord(t.text) {
+			continue
+		}
+		j := i + 1
+		for j < v && z.inName(j) {
+			j++
+		}
+		if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
+			continue // "Hours later, …"
+		}
+		if j < v && z.toks[j].kind == tkWord && !z.toks[j].cap && !isPossessive(z.toks[j-1].text) {
+			if m := z.nameMention(i, j); m != nil {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+func isPossessive(w string) bool {
+	return strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s")
 }
 
 // clauseBreak reports whether a new clause starts between tokens i and j:
@@ -535,9 +582,12 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 			if m := z.mentionForward(v+2, qt); m != nil {
 				return m, v
 			}
+			if m := z.nounPhrase(v+2, z.phraseEnd(v+2, qt)); m != nil {
+				return m, v
+			}
 		}
-		if t.cap || !isReportingVerb(t.text) || rightOnlyVerbs[t.text] {
-			continue
+		if t.cap || !isReportingVerb(t.text) || rightOnlyVerbs[t.text] && !(v+1 < qt && z.toks[v+1].text == ":") {
+			continue // but `X continued: "…"`
 		}
 		if v > start && z.toks[v-1].kind == tkWord && (isArticle(strings.ToLower(z.toks[v-1].text)) || isPreposition(strings.ToLower(z.toks[v-1].text))) {
 			// A noun: "the promise of", "a call for". (But "Trump's claim
@@ -577,10 +627,23 @@ func (z *analyzer) whoCue(start, qt int) (*mention, int) {
 func (z *analyzer) subjectBefore(start, k int) *mention {
 	prev := z.toks[k-1]
 	if prev.kind == tkWord && isRelative(prev.text) {
-		if k-1 > start {
-			return z.mentionBackward(start, k-1)
+		// `X, who said`: X is the speaker, and "who" the mention, as
+		// PolNeAR marks it (`the strategy that states` keeps its name).
+		a, comma := k-1, false
+		if a > start && z.toks[a-1].kind == tkPunct && z.toks[a-1].text == "," {
+			a, comma = a-1, true
 		}
-		return nil
+		if a <= start {
+			return nil
+		}
+		m := z.mentionBackward(start, a)
+		if m == nil {
+			m = z.nounPhrase(z.phraseStart(start, a), a)
+		}
+		if m != nil && comma && strings.EqualFold(prev.text, "who") {
+			m.Span, m.text = prev.Span, prev.text
+		}
+		return m
 	}
 	if prev.kind == tkPunct && prev.text == "," {
 		// Look for `X, <appositive>,`.
@@ -599,7 +662,30 @@ func (z *analyzer) subjectBefore(start, k int) *mention {
 		}
 		return nil
 	}
-	return z.mentionBackward(start, k)
+	if m := z.mentionBackward(start, k); m != nil {
+		return m
+	}
+	// `The ad claims`, `the Heritage Foundation website notes`.
+	return z.nounPhrase(z.phraseStart(start, k), k)
+}
+
+// phraseStart returns where the noun phrase ending before token k starts:
+// after the last punctuation, quotation, verb, relative or conjunction
+// from token start.
+func (z *analyzer) phraseStart(start, k int) int {
+	i := k
+	for i > start && k-i < 12 {
+		t := z.toks[i-1]
+		if t.kind != tkWord {
+			break
+		}
+		lw := strings.ToLower(t.text)
+		if verbish[lw] || isRelative(lw) || isConjunction(lw) || isConnective(lw) || (isPreposition(lw) && lw != "of") {
+			break
+		}
+		i--
+	}
+	return i
 }
 
 // looksLikeAppositive reports whether the tokens between two commas read as
@@ -1140,7 +1226,7 @@ func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 			}
 		}
 		if i > 0 && out[i-1].SpeakerMention != nil && (out[i-1].Confidence >= confContinuation || cues[i-1].rule == ruleLeft || cues[i-1].rule == ruleRight) &&
-			(out[i-1].Paragraph == out[i].Paragraph || (qs[i-1].unclosed || z.paragraphOpensWith(qs[i]))) &&
+			(out[i-1].Paragraph == out[i].Paragraph || qs[i-1].unclosed || z.paragraphOpensWith(qs[i])) &&
 			z.startsSentence(qs[i]) && !z.namesBetween(z.cueSentenceEnd(qs[i-1], out[i-1]), qs[i].outer.Start, out[i-1].Speaker) {
 			inherit(&out[i], out[i-1], confContinuation)
 			cues[i].rule = ruleContinuation
