@@ -9,6 +9,10 @@ type Metadata struct {
 	URL       string
 	Published string // YYYY-MM-DD, or empty
 	Origin    string // the file path or URL the text came from
+	// AuthorID is an opaque id of the text's author where the text is their
+	// own message (a chat message turned into a source), so that they can
+	// take it out again; empty otherwise.
+	AuthorID string
 }
 
 // Document is a parsed source ready to be added to an index: its canonical
@@ -29,6 +33,7 @@ type Source struct {
 	SHA256    string // hex digest of Text
 	AddedAt   time.Time
 	UpdatedAt time.Time
+	FetchedAt time.Time // when a source added from a link was last fetched; zero otherwise
 }
 
 // SourceRef is the part of a Source that a result cites.
