@@ -408,6 +408,9 @@ func (z *analyzer) rightCue(i, end int) *mention {
 			return nil
 		}
 		if t.kind == tkWord && !t.cap && isReportingVerb(t.text) {
+			if pw := strings.ToLower(z.toks[j-1].text); isArticle(pw) || isPreposition(pw) {
+				return nil // a noun: `"…" in a tweet`
+			}
 			k := j
 			for k > i && isAuxiliary(z.toks[k-1].text) {
 				k--
@@ -456,6 +459,10 @@ func (z *analyzer) nounPhrase(i, k int) *mention {
 	if !(first.cap || isDeterminer(lw) || isRoleModifier(lw) || isSpeakerNoun(lw) || isNumberWord(lw)) {
 		return nil
 	}
+	if first.cap && isFunctionWord(first.text) && !isDeterminer(lw) {
+		return nil // "When he first", "After"
+	}
+
 	for j, t := range z.toks[i:k] {
 		lw := strings.ToLower(t.text)
 		if t.kind == tkQuote || t.kind == tkWord && (verbish[lw] || isConjunction(lw) || reportingVerbs[lw] && i+j < k-1) {
@@ -510,6 +517,26 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 		m, v = m2, v2
 	}
 	return m, v
+}
+
+// skipAdjunct returns where the subject may end before token k when a
+// prepositional phrase of up to six words stands between it and the verb
+// (`on Tuesday`, `in the past`, `in an interview with CNN`), skipping
+// auxiliaries before it too; k if there is none.
+func (z *analyzer) skipAdjunct(start, k int) int {
+	for j := k - 1; j > start && j >= k-6; j-- {
+		t := z.toks[j]
+		if t.kind != tkWord {
+			return k
+		}
+		if lw := strings.ToLower(t.text); isPreposition(lw) && lw != "of" && !t.cap {
+			for j > start && z.toks[j-1].kind == tkWord && isAuxiliary(z.toks[j-1].text) {
+				j--
+			}
+			return j
+		}
+	}
+	return k
 }
 
 // clauseSubject finds the subject of the clause that a participle or
@@ -603,7 +630,17 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 			// `Said X, "…"` is rare; `, said X,` inverted inside the sentence.
 			return z.mentionForward(v+1, qt), v
 		}
-		return z.subjectBefore(start, k), v
+		if k == v && strings.HasSuffix(strings.ToLower(t.text), "ing") && z.toks[k-1].text == "," {
+			return nil, v // `X went after Bush, calling him "…"`: see leftCue
+		}
+		if m := z.subjectBefore(start, k); m != nil {
+			return m, v
+		}
+		// `X on Tuesday said`, `X, who has in the past described`.
+		if a := z.skipAdjunct(start, k); a < k {
+			return z.subjectBefore(start, a), v
+		}
+		return nil, v
 	}
 	return nil, -1
 }
@@ -654,7 +691,9 @@ func (z *analyzer) subjectBefore(start, k int) *mention {
 			if z.toks[c].kind == tkPunct && z.toks[c].text == "," {
 				m := z.mentionBackward(start, c)
 				if m != nil && looksLikeAppositive(z.toks[c+1:k-1]) {
-					m.role = z.text[z.toks[c+1].Start:z.toks[k-2].End]
+					if r := z.appositiveRole(c+1, k-1); r != "" {
+						m.role = r
+					}
 					return m
 				}
 				break
@@ -665,8 +704,13 @@ func (z *analyzer) subjectBefore(start, k int) *mention {
 	if m := z.mentionBackward(start, k); m != nil {
 		return m
 	}
-	// `The ad claims`, `the Heritage Foundation website notes`.
-	return z.nounPhrase(z.phraseStart(start, k), k)
+	// `The ad claims`, `the Heritage Foundation website notes`; but not
+	// the object of a preposition (`in [the past] described`).
+	i := z.phraseStart(start, k)
+	if i > start && z.toks[i-1].kind == tkWord && isPreposition(strings.ToLower(z.toks[i-1].text)) {
+		return nil
+	}
+	return z.nounPhrase(i, k)
 }
 
 // phraseStart returns where the noun phrase ending before token k starts:
@@ -688,6 +732,19 @@ func (z *analyzer) phraseStart(start, k int) int {
 	return i
 }
 
+// appositiveRole returns the role an appositive [i, k) gives: not an age
+// ("35, the daughter of …" gives "the daughter of …") nor a participle
+// phrase ("celebrating a victory").
+func (z *analyzer) appositiveRole(i, k int) string {
+	if i+1 < k && isNumberWord(z.toks[i].text) && z.toks[i+1].text == "," {
+		i += 2
+	}
+	if i >= k || strings.HasSuffix(z.toks[i].text, "ing") {
+		return ""
+	}
+	return z.text[z.toks[i].Start:z.toks[k-1].End]
+}
+
 // looksLikeAppositive reports whether the tokens between two commas read as
 // a description of the person before them.
 func looksLikeAppositive(ts []token) bool {
@@ -698,6 +755,9 @@ func looksLikeAppositive(ts []token) bool {
 	switch w {
 	case "the", "a", "an", "who", "former", "then", "now", "whose", "once":
 		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(w); unicode.IsDigit(r) || strings.HasSuffix(w, "ing") {
+		return true // "Chelsea Clinton, 35, the daughter of", "X, speaking at a rally,"
 	}
 	return ts[0].cap || isRoleNoun(w) || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s")
 }
@@ -1088,7 +1148,7 @@ func (z *analyzer) collectMentions() {
 					}
 					if z.toks[c].text == "," {
 						if c > j+1 && looksLikeAppositive(z.toks[j+1:c]) && c+1 < len(z.toks) && z.toks[c+1].kind == tkWord && !z.toks[c+1].cap {
-							m.ent.role = z.text[z.toks[j+1].Start:z.toks[c-1].End]
+							m.ent.role = z.appositiveRole(j+1, c)
 						}
 						break
 					}
