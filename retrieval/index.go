@@ -682,6 +682,8 @@ type QuoteFilter struct {
 	Library  string
 	Speaker  string // case-insensitive substring of the speaker's name; empty for all
 	SourceID int64  // 0 for all
+	// Collection, if set, keeps only the quotes of that collection's sources.
+	Collection string
 }
 
 // Quotes lists the quotes of a library in source and text order.

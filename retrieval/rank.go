@@ -20,6 +20,9 @@ type Query struct {
 	Text    string
 	Limit   int // results wanted; 0 (or less) means DefaultLimit
 	Offset  int // results to skip, for paging; less than 0 means 0
+	// Collection, if set, restricts the answer to the sources of that
+	// collection of the library (ErrUnknownCollection if there is none).
+	Collection string
 }
 
 // DefaultLimit is the number of results a Query with Limit 0 returns.
