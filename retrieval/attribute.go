@@ -206,6 +206,7 @@ const (
 	ruleSubject      = "subject"      // `X presented this as "…"`
 	ruleContinuation = "continuation" // `"…," she said. "…"`
 	ruleTurn         = "turn"         // `"PENCE: …` in a transcript
+	rulePrevious     = "previous"     // `Cruz continued:` ending the sentence before
 )
 
 // attribution is what attribute found for one quotation.
@@ -265,6 +266,33 @@ func (z *analyzer) attribute(q quotation) attribution {
 		if c > 0 {
 			traceRule(q.outer.Start, ruleSubject)
 			return attribution{m: mm, conf: confSubject, rule: ruleSubject, clause: z.clauseAfterMention(mm, qt)}
+		}
+	}
+	// 5. A cue in the sentence before, when that sentence quotes nothing:
+	// `Cruz continued:` closing the paragraph before, or `Carter said that
+	// critics had been wrong.` followed by his words.
+	if qt == sentStart && qt > 0 {
+		prev := z.sentenceOf(z.toks[qt-1].Start)
+		ps := z.tokenAt(prev.Start)
+		colon := z.toks[qt-1].text == ":"
+		hasQuote := false
+		for i := ps; i < qt; i++ {
+			hasQuote = hasQuote || z.toks[i].kind == tkQuote
+		}
+		// `"…!" Maher replied. "…"`: the cue of the quotation before.
+		afterQuote := ps > 0 && z.toks[ps-1].kind == tkQuote
+		if !hasQuote && ps < qt-1 {
+			if m, _ := z.leftCue(ps, qt); m != nil {
+				a := resolved(m, rulePrevious, -1)
+				switch {
+				case colon: // an explicit cue
+				case afterQuote:
+					a.conf = min(a.conf, confContinuation)
+				default:
+					a.conf = min(a.conf, confSubject)
+				}
+				return a
+			}
 		}
 	}
 	return none
