@@ -557,7 +557,11 @@ func (z *analyzer) skipAdjunct(start, k int) int {
 		if t.kind != tkWord {
 			return k
 		}
-		if lw := strings.ToLower(t.text); isPreposition(lw) && lw != "of" && !t.cap {
+		lw := strings.ToLower(t.text)
+		if isConjunction(lw) || verbish[lw] || isReportingVerb(lw) {
+			return k // `X caucused in Nevada and says`: not an adjunct
+		}
+		if isPreposition(lw) && lw != "of" && !t.cap {
 			for j > start && z.toks[j-1].kind == tkWord && isAuxiliary(z.toks[j-1].text) {
 				j--
 			}
