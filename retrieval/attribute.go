@@ -62,11 +62,12 @@ type mention struct {
 }
 
 type entity struct {
-	name   string
-	role   string
-	kind   string
-	gender byte // 'm', 'f' or 0
-	last   string
+	name    string
+	role    string
+	kind    string
+	gender  byte // 'm', 'f' or 0
+	guessed bool // gender learnt from a pronoun, not from the name
+	last    string
 }
 
 type analyzer struct {
@@ -238,7 +239,7 @@ func (z *analyzer) attribute(q quotation) attribution {
 	}
 	resolved := func(m *mention, rule string, clause int) attribution {
 		traceRule(q.outer.Start, rule)
-		mm, c := z.resolve(m, q.outer.Start)
+		mm, c := z.resolve(m, min(q.outer.Start, m.Start))
 		return attribution{m: mm, conf: c, rule: rule, clause: clause}
 	}
 	// 1. After the quotation; but `X said: "…," he said` rests on the name.
@@ -262,7 +263,7 @@ func (z *analyzer) attribute(q quotation) attribution {
 	}
 	// 4. A named subject opening the sentence.
 	if m := z.subjectOf(sentStart, qt); m != nil {
-		mm, c := z.resolve(m, q.outer.Start)
+		mm, c := z.resolve(m, min(q.outer.Start, m.Start))
 		if c > 0 {
 			traceRule(q.outer.Start, ruleSubject)
 			return attribution{m: mm, conf: confSubject, rule: ruleSubject, clause: z.clauseAfterMention(mm, qt)}
@@ -815,7 +816,7 @@ func (z *analyzer) subjectOf(start, qt int) *mention {
 	for j < qt && z.inName(j) {
 		j++
 	}
-	for j > i && isNameJoiner(z.toks[j-1].text) {
+	for j > i && (isNameJoiner(z.toks[j-1].text) || z.toks[j-1].text == "the") {
 		j--
 	}
 	// The name must be the subject: followed by a verb-like word, not a
@@ -1082,6 +1083,12 @@ func (z *analyzer) nameMention(i, k int) *mention {
 	if kind == "" {
 		return nil
 	}
+	if kind == KindPerson && strings.Contains(name, " and ") {
+		kind = KindGroup // "Clinton and Sanders" are two people
+	}
+	if kind == KindPerson && words == 1 && i > 0 && strings.EqualFold(z.toks[i-1].text, "the") && strings.HasSuffix(name, "s") {
+		kind = KindGroup // "the Clintons"
+	}
 	from := i
 	if role == "" {
 		from = n // words before the name that are not a title are not part of the mention
@@ -1115,9 +1122,7 @@ func (z *analyzer) lookup(name string, words int, gender byte) *entity {
 		for i := len(z.ents) - 1; i >= 0; i-- {
 			e := z.ents[i]
 			if e.last == last || strings.HasPrefix(e.name, last+" ") {
-				if gender != 0 && e.gender == 0 {
-					e.gender = gender
-				}
+				e.learnGender(gender)
 				return e
 			}
 		}
@@ -1126,8 +1131,12 @@ func (z *analyzer) lookup(name string, words int, gender byte) *entity {
 		return e
 	}
 	full := strings.TrimSuffix(strings.TrimSuffix(bare, "’s"), "'s")
+	if gender == 0 {
+		gender = genderOf(parts[0])
+	}
 	for _, e := range z.ents {
 		if e.name == full {
+			e.learnGender(gender)
 			return e
 		}
 	}
@@ -1135,15 +1144,21 @@ func (z *analyzer) lookup(name string, words int, gender byte) *entity {
 	for _, e := range z.ents {
 		if e.name == last {
 			e.name, e.last = full, last
+			e.learnGender(gender)
 			return e
 		}
-	}
-	if gender == 0 {
-		gender = genderOf(parts[0])
 	}
 	e := &entity{name: full, kind: KindPerson, gender: gender, last: last}
 	z.ents = append(z.ents, e)
 	return e
+}
+
+// learnGender records a gender known from a name or honorific; it
+// overrides one guessed from a pronoun.
+func (e *entity) learnGender(g byte) {
+	if g != 0 && (e.gender == 0 || e.guessed) {
+		e.gender, e.guessed = g, false
+	}
 }
 
 // collectMentions registers every name outside quotations, in text order,
@@ -1159,11 +1174,16 @@ func (z *analyzer) collectMentions() {
 		for j < len(z.toks) && z.inName(j) {
 			j++
 		}
-		for j > i+1 && isNameJoiner(z.toks[j-1].text) {
+		for j > i+1 && (isNameJoiner(z.toks[j-1].text) || z.toks[j-1].text == "the") {
 			j--
 		}
 		if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
 			// "Talks resumed": a capitalised first word alone is not a name.
+			i = j
+			continue
+		}
+		if j == i+1 && i > 0 && z.toks[i-1].kind == tkWord && isPlacePreposition(z.toks[i-1].text) && !z.known(t.text) {
+			// "in Michigan", "on Twitter": a place or a medium.
 			i = j
 			continue
 		}
@@ -1211,7 +1231,7 @@ func (z *analyzer) resolve(m *mention, at int) (*mention, float64) {
 		}
 		if e := z.antecedent(at, want); e != nil {
 			if e.gender == 0 {
-				e.gender = want
+				e.gender, e.guessed = want, true
 			}
 			m.name, m.role, m.kind, m.ent = e.name, e.role, KindPerson, e
 			return m, confPronoun
@@ -1234,6 +1254,14 @@ func (z *analyzer) antecedent(at int, gender byte) *entity {
 	var best *entity
 	bestScore := -1.0
 	rank := 0
+	// seen counts the mentions of each person before at: the more often
+	// named, the more salient.
+	seen := make(map[*entity]int)
+	for _, m := range z.mentions {
+		if m.End <= at && m.ent != nil {
+			seen[m.ent]++
+		}
+	}
 	for i := len(z.mentions) - 1; i >= 0; i-- {
 		m := z.mentions[i]
 		if m.End > at {
@@ -1266,11 +1294,40 @@ func (z *analyzer) antecedent(at int, gender byte) *entity {
 		if m.ent.gender == gender {
 			score += 0.5
 		}
+		if i := z.tokenAt(m.Start); i > 0 && z.toks[i-1].kind == tkWord && isPreposition(strings.ToLower(z.toks[i-1].text)) {
+			score -= 0.5 // "under President Barack Obama": not the topic
+		}
+		score += min(0.6, 0.2*float64(seen[m.ent]))
+		if z.isCueSubject(m) {
+			score += 1 // `Stovall said.` then `"…," he said`: the last speaker
+		}
 		if score > bestScore {
 			best, bestScore = m.ent, score
 		}
 	}
 	return best
+}
+
+// isCueSubject reports whether mention m is the subject of a reporting
+// verb (`Stovall said`, `said Stovall`, `Stovall, the chairman, said`).
+func (z *analyzer) isCueSubject(m mention) bool {
+	i, j := z.tokenAt(m.Start), z.tokenAt(m.End)
+	if i > 0 && z.toks[i-1].kind == tkWord && !z.toks[i-1].cap && isReportingVerb(z.toks[i-1].text) {
+		return true
+	}
+	for k := j; k < len(z.toks) && k < j+12; k++ {
+		t := z.toks[k]
+		if t.kind == tkQuote || t.kind == tkPunct && t.text != "," {
+			return false
+		}
+		if t.kind == tkWord && !t.cap && isReportingVerb(t.text) {
+			return k == j || z.toks[k-1].text == "," || isAuxiliary(z.toks[k-1].text)
+		}
+		if k == j && t.text != "," && !isAuxiliary(t.text) {
+			return false
+		}
+	}
+	return false
 }
 
 // isSentenceSubject reports whether mention m opens its sentence (after

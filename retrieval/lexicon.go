@@ -1,6 +1,9 @@
 package retrieval
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Word lists for attribution. The reporting verbs are the cues most often
 // annotated in PolNeAR's training split (US political news): those that
@@ -98,7 +101,8 @@ third one two three four five six seven eight nine ten is was are were be
 been being has have had do does did will would shall should may might can
 could must said says say asked told according nearly any hope
 later earlier afterwards meanwhile separately instead overall finally
-recently previously yesterday`)
+recently previously yesterday perhaps maybe certainly clearly
+indeed apparently obviously`)
 
 func isFunctionWord(w string) bool { return functionWords[strings.ToLower(w)] }
 
@@ -206,6 +210,12 @@ U.S. US UN EU NATO Kremlin White`)
 
 func isNationality(w string) bool { return nationalities[w] }
 
+var placePrepositions = set(`in at from into across near throughout outside inside via on to toward towards`)
+
+// isPlacePreposition reports whether w introduces a place or medium ("in
+// Michigan", "on Twitter") rather than a person.
+func isPlacePreposition(w string) bool { return placePrepositions[w] }
+
 var honorifics = set(`Mr. Mrs. Ms. Miss Dr. Mr Mrs Ms Dr Prof. Sir Dame`)
 
 func isHonorific(w string) bool { return honorifics[w] }
@@ -225,7 +235,10 @@ Senate Government Organization Organisation Union Group Service Network
 Center Centre Pentagon Reuters AP BBC CNN Fox Press Tribune Guardian
 Herald Club Board Fund Trust Alliance Coalition League Federation Bureau
 Police Army Navy Forces Command Assembly Parliament Cabinet Commons
-Republicans Democrats Media Magazine Review Foundation PAC Association`)
+Republicans Democrats Media Magazine Review Foundation PAC Association
+Twitter Facebook YouTube Instagram MSNBC CBS NBC ABC Politico College
+Partnership School Hospital Church Corporation Institution Initiative
+Project Program Programme Society Agency Authority`)
 
 var documentWords = set(`Strategy Statement Agreement Report Act Plan Treaty Declaration
 Constitution Resolution Charter Accord Memo Memorandum Letter Bill Law
@@ -234,7 +247,19 @@ Document Review Protocol Communique Communiqué Framework Doctrine Manifesto`)
 var placeWords = set(`Russia Ukraine America Europe Moscow Kyiv Kiev Washington London
 Paris Berlin Beijing China Japan Canada Poland Istanbul Donbas Crimea
 Britain England France Germany Israel Iran Iraq Syria Turkey Mexico India
-Africa Asia Gaza Texas California Florida Ohio Iowa Virginia York`)
+Africa Asia Gaza Texas California Florida Ohio Iowa Virginia York
+Americans Europeans Muslims Christians Latinos Hispanics Mexicans
+Alabama Alaska Arizona Arkansas Colorado Connecticut Delaware Georgia Hawaii
+Idaho Illinois Indiana Kansas Kentucky Louisiana Maine Maryland Massachusetts
+Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Oklahoma
+Oregon Pennsylvania Tennessee Utah Vermont Wisconsin Wyoming Chicago Boston
+Philadelphia Baltimore Detroit Cleveland Atlanta Miami Denver Seattle Brussels
+Honolulu Libya Syria Afghanistan Pakistan Cuba Venezuela Brazil Iraq`)
+
+// placeTails end the names of places ("South Carolina", "Trump Tower").
+var placeTails = set(`States Kingdom Carolina Dakota Jersey Hampshire Island Islands Valley
+County City Tower Hall Street Avenue Park East West Coast Mountains River
+Beach Square Center Centre Airport Arena`)
 
 // classifyName guesses what kind of speaker a capitalised name is; words
 // is the number of words in the name without honorifics. It returns "" for
@@ -256,9 +281,21 @@ func classifyName(name string, words int) string {
 			return KindOrganization
 		}
 	}
+	if strings.HasPrefix(name, "Islamic ") {
+		return KindOrganization // "Islamic State"
+	}
+	if len(f) > 1 && strings.ToUpper(name) == name {
+		return "" // a heading in capitals: "FULL TEXT"
+	}
+	if len(f) == 1 && utf8.RuneCountInString(strings.TrimSuffix(name, ".")) == 1 {
+		return "" // a single letter: "X."
+	}
+	if len(f) > 1 && placeTails[strings.TrimSuffix(strings.TrimSuffix(f[len(f)-1], "’s"), "'s")] {
+		return ""
+	}
 	if len(f) == 1 {
 		w := strings.TrimSuffix(strings.TrimSuffix(f[0], "’s"), "'s")
-		if placeWords[w] || monthOrDay[w] {
+		if placeWords[w] || monthOrDay[w] || abbreviations[strings.ToLower(strings.TrimSuffix(w, "."))] {
 			return ""
 		}
 		if isAcronym(w) {
