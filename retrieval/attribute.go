@@ -772,7 +772,7 @@ func (z *analyzer) appositiveRole(i, k int) string {
 	if i+1 < k && isNumberWord(z.toks[i].text) && z.toks[i+1].text == "," {
 		i += 2
 	}
-	if i >= k || strings.HasSuffix(z.toks[i].text, "ing") {
+	if i >= k || strings.HasSuffix(z.toks[i].text, "ing") || i+1 == k && isNumberWord(z.toks[i].text) {
 		return ""
 	}
 	return z.text[z.toks[i].Start:z.toks[k-1].End]
@@ -1041,9 +1041,15 @@ func (z *analyzer) nameMention(i, k int) *mention {
 	full := z.text[z.toks[i].Start:z.toks[k-1].End]
 	for t := i; t < k-1 && classifyName(full, k-i) != KindDocument; t++ {
 		w := strings.TrimSuffix(strings.TrimSuffix(z.toks[t].text, "’s"), "'s")
+		if t > i && isHonorific(z.toks[t-1].text) {
+			continue // "Mr. King" is a name
+		}
 		if isTitleWord(w) || strings.HasSuffix(z.toks[t].text, "’s") || strings.HasSuffix(z.toks[t].text, "'s") || (t == i && isNationality(w)) {
 			n = t + 1
 		}
+	}
+	for n < k-1 && isNameJoiner(z.toks[n].text) {
+		n++ // "… King and [Mr. Schultz]"
 	}
 	var role string
 	if n > i {
