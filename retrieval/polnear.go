@@ -236,7 +236,7 @@ func scorePolNeAR(s *PolNeARScores, article, text string, golds []polnearGold, p
 		right := p.mention == nil
 		if len(g.source) > 0 {
 			kind = polnearSourceKind(text, g.source)
-			right = p.mention != nil && overlapsAny(*p.mention, g.source)
+			right = p.mention != nil && overlapsGold(*p.mention, g.source)
 		}
 		c := s.ByKind[kind]
 		if c == nil {
@@ -273,7 +273,8 @@ func scorePolNeAR(s *PolNeARScores, article, text string, golds []polnearGold, p
 	return errs
 }
 
-func overlapsAny(a Span, bs []Span) bool {
+// overlapsGold reports whether a overlaps any of the gold spans bs.
+func overlapsGold(a Span, bs []Span) bool {
 	for _, b := range bs {
 		if min(a.End, b.End) > max(a.Start, b.Start) {
 			return true
