@@ -250,52 +250,24 @@ type preparedDoc struct {
 	Document
 	analysis Analysis
 	sha      string
+	// hidden[i] says a curator hid analysis.Quotes[i]; nil for none.
+	hidden []bool
 }
 
 // Add adds docs to library (created if missing) in one transaction: either
 // every document is stored or, on error, nothing changes. A document whose
 // text is already in the library is left alone (StatusUnchanged); a
 // document whose Origin is already in the library with other text replaces
-// that source (StatusReplaced), keeping its id.
+// that source (StatusReplaced), keeping its id, its collections and the
+// curators' corrections to quotes whose words it still holds.
 //
 // Documents are checked before anything is written: an empty text is
 // ErrEmptyDocument and text that is not UTF-8 is ErrInvalidUTF8.
+//
+// Add is AddAs by LocalActor: each added or replaced source is written to
+// the audit log.
 func (ix *Index) Add(ctx context.Context, library string, docs ...Document) ([]AddResult, error) {
-	if strings.TrimSpace(library) == "" {
-		return nil, errors.New("library name is empty")
-	}
-	prepared := make([]preparedDoc, len(docs))
-	for i, d := range docs {
-		p, err := ix.prepare(d)
-		if err != nil {
-			return nil, fmt.Errorf("document %d (%s): %w", i+1, docName(d), err)
-		}
-		prepared[i] = p
-	}
-
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-
-	now := ix.Now().UTC()
-	libID, err := ensureLibrary(ctx, tx, library, now)
-	if err != nil {
-		return nil, err
-	}
-	results := make([]AddResult, 0, len(prepared))
-	for i, p := range prepared {
-		res, err := addDoc(ctx, tx, libID, library, p, now)
-		if err != nil {
-			return nil, fmt.Errorf("document %d (%s): %w", i+1, docName(p.Document), err)
-		}
-		results = append(results, res)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, dbError(err)
-	}
-	return results, nil
+	return ix.AddAs(ctx, library, LocalActor, docs...)
 }
 
 // docName names a document in an error message.
@@ -390,12 +362,20 @@ func libraryID(ctx context.Context, q querier, name string) (int64, error) {
 	return id, nil
 }
 
-// addDoc stores one prepared document in library libID.
-func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, p preparedDoc, now time.Time) (AddResult, error) {
-	// The same text anywhere in the library: nothing to do.
+// addDoc stores one prepared document in library libID and records what it
+// did in the audit log as done by actor.
+func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, actor Actor, p preparedDoc, now time.Time) (AddResult, error) {
+	// The same text anywhere in the library: nothing to do, but a page
+	// fetched again was fetched now.
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM sources WHERE library_id = ? AND sha256 = ?`, libID, p.sha).Scan(&id)
 	if err == nil {
+		if isWebURL(p.Origin) {
+			if _, err := tx.ExecContext(ctx, `UPDATE sources SET fetched_at = ? WHERE id = ? AND origin = ?`,
+				formatTime(now), id, p.Origin); err != nil {
+				return AddResult{}, fmt.Errorf("source %d: %w", id, dbError(err))
+			}
+		}
 		src, err := findSource(ctx, tx, libID, id, false)
 		if err != nil {
 			return AddResult{}, err
@@ -421,29 +401,33 @@ func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, p prep
 		}
 	}
 
+	var fetched any // NULL unless the document came from a link
+	if isWebURL(p.Origin) {
+		fetched = formatTime(now)
+	}
 	if status == StatusReplaced {
 		// Keep the source's id and added_at: drop what was derived from the
-		// old text (the units' delete trigger takes it out of the FTS index)
-		// and rewrite the row.
-		for _, table := range []string{"units", "quotes", "sentences", "paragraphs"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE source_id = ?`, id); err != nil {
-				return AddResult{}, fmt.Errorf("replace source %d: %w", id, dbError(err))
-			}
+		// old text and rewrite the row. A replacement without an author id
+		// keeps the old one, so that its author can still take it out.
+		if err := deleteDerived(ctx, tx, id); err != nil {
+			return AddResult{}, fmt.Errorf("replace source %d: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE sources
-			SET title = ?, author = ?, url = ?, published = ?, format = ?, text = ?, sha256 = ?, updated_at = ?
+			SET title = ?, author = ?, url = ?, published = ?, format = ?, text = ?, sha256 = ?, updated_at = ?,
+				author_id = CASE WHEN ?9 = '' THEN author_id ELSE ?9 END, fetched_at = ?
 			WHERE id = ?`,
-			p.Title, p.Author, p.URL, p.Published, p.Format, p.Text, p.sha, formatTime(now), id,
+			p.Title, p.Author, p.URL, p.Published, p.Format, p.Text, p.sha, formatTime(now), p.AuthorID, fetched, id,
 		); err != nil {
 			return AddResult{}, fmt.Errorf("replace source %d: %w", id, dbError(err))
 		}
 	} else {
 		r, err := tx.ExecContext(ctx, `
-			INSERT INTO sources (library_id, title, author, url, published, origin, format, text, sha256, added_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			INSERT INTO sources (library_id, title, author, url, published, origin, format, text, sha256, added_at,
+				updated_at, author_id, fetched_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			libID, p.Title, p.Author, p.URL, p.Published, nullString(p.Origin), p.Format, p.Text, p.sha,
-			formatTime(now), formatTime(now),
+			formatTime(now), formatTime(now), p.AuthorID, fetched,
 		)
 		if err != nil {
 			return AddResult{}, fmt.Errorf("insert source: %w", dbError(err))
@@ -453,6 +437,9 @@ func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, p prep
 		}
 	}
 
+	if err := applyOverrides(ctx, tx, libID, &p); err != nil {
+		return AddResult{}, fmt.Errorf("source %d: %w", id, err)
+	}
 	if err := insertDerived(ctx, tx, libID, id, p); err != nil {
 		return AddResult{}, fmt.Errorf("source %d: %w", id, err)
 	}
@@ -461,6 +448,13 @@ func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, p prep
 		return AddResult{}, err
 	}
 	src.Library = library
+	action := ActionAdd
+	if status == StatusReplaced {
+		action = ActionReplace
+	}
+	if err := audit(ctx, tx, libID, now, actor, action, id, describeSource(src)); err != nil {
+		return AddResult{}, err
+	}
 	res := AddResult{
 		Source:    src,
 		Status:    status,
@@ -479,9 +473,16 @@ func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, p prep
 }
 
 // insertDerived writes the paragraphs, sentences, quotes and search units of
-// source id.
+// source id. The units of hidden quotes, and of the sentences overlapping
+// them, are written hidden.
 func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedDoc) error {
 	a, text := p.analysis, p.Text
+	var hiddenSpans []Span
+	for i, q := range a.Quotes {
+		if p.isHidden(i) {
+			hiddenSpans = append(hiddenSpans, q.Span)
+		}
+	}
 	for _, para := range a.Paragraphs {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO paragraphs (source_id, idx, span_start, span_end) VALUES (?, ?, ?, ?)`,
@@ -492,8 +493,8 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 
 	unit, err := tx.PrepareContext(ctx, `
 		INSERT INTO units (kind, library_id, source_id, quote_id, sentence_id, span_start, span_end, paragraph,
-			text, speaker, speaker_title, speaker_kind, fragment, confidence)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			text, speaker, speaker_title, speaker_kind, fragment, confidence, hidden)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return dbError(err)
 	}
@@ -518,26 +519,27 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 			return dbError(err)
 		}
 		if _, err := unit.ExecContext(ctx, ResultPassage, libID, id, nil, sid, s.Start, s.End, s.Paragraph,
-			text[s.Start:s.End], "", "", "", false, 0.0); err != nil {
+			text[s.Start:s.End], "", "", "", false, 0.0, overlapsAny(s.Span, hiddenSpans)); err != nil {
 			return fmt.Errorf("insert passage: %w", dbError(err))
 		}
 	}
 
 	quote, err := tx.PrepareContext(ctx, `
 		INSERT INTO quotes (source_id, text, span_start, span_end, paragraph, speaker, speaker_title, speaker_kind,
-			mention_start, mention_end, confidence, fragment)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			mention_start, mention_end, confidence, fragment, hidden)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return dbError(err)
 	}
 	defer quote.Close()
-	for _, q := range a.Quotes {
+	for i, q := range a.Quotes {
 		var ms, me any
 		if m := q.SpeakerMention; m != nil {
 			ms, me = m.Start, m.End
 		}
+		hidden := p.isHidden(i)
 		r, err := quote.ExecContext(ctx, id, q.Text, q.Start, q.End, q.Paragraph, q.Speaker, q.SpeakerTitle,
-			q.SpeakerKind, ms, me, q.Confidence, q.Fragment)
+			q.SpeakerKind, ms, me, q.Confidence, q.Fragment, hidden)
 		if err != nil {
 			return fmt.Errorf("insert quote: %w", dbError(err))
 		}
@@ -549,11 +551,32 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 			return dbError(err)
 		}
 		if _, err := unit.ExecContext(ctx, ResultQuote, libID, id, qid, nil, q.Start, q.End, q.Paragraph,
-			q.Text, q.Speaker, q.SpeakerTitle, q.SpeakerKind, q.Fragment, q.Confidence); err != nil {
+			q.Text, q.Speaker, q.SpeakerTitle, q.SpeakerKind, q.Fragment, q.Confidence, hidden); err != nil {
 			return fmt.Errorf("insert quote unit: %w", dbError(err))
 		}
 	}
 	return nil
+}
+
+// deleteDerived deletes what was derived from the text of source id; the
+// units' delete trigger takes the units out of the FTS index.
+func deleteDerived(ctx context.Context, tx *sql.Tx, id int64) error {
+	for _, table := range []string{"units", "quotes", "sentences", "paragraphs"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE source_id = ?`, id); err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
+}
+
+// overlapsAny reports whether s shares a byte with any of spans.
+func overlapsAny(s Span, spans []Span) bool {
+	for _, o := range spans {
+		if o.Start < s.End && s.Start < o.End {
+			return true
+		}
+	}
+	return false
 }
 
 // countDerived fills the counts of res from what is stored for source id.
@@ -569,13 +592,15 @@ func countDerived(ctx context.Context, q querier, id int64, res *AddResult) erro
 }
 
 // sourceColumns are the columns scanSource reads, with or without the text.
-const sourceColumns = `id, title, author, url, published, COALESCE(origin, ''), format, sha256, added_at, updated_at`
+const sourceColumns = `id, title, author, url, published, COALESCE(origin, ''), format, sha256, added_at, updated_at,
+	author_id, COALESCE(fetched_at, '')`
 
 // scanSource reads one row of sourceColumns (plus text, when withText).
 func scanSource(row interface{ Scan(...any) error }, withText bool) (Source, error) {
 	var s Source
-	var added, updated string
-	dest := []any{&s.ID, &s.Title, &s.Author, &s.URL, &s.Published, &s.Origin, &s.Format, &s.SHA256, &added, &updated}
+	var added, updated, fetched string
+	dest := []any{&s.ID, &s.Title, &s.Author, &s.URL, &s.Published, &s.Origin, &s.Format, &s.SHA256, &added, &updated,
+		&s.AuthorID, &fetched}
 	if withText {
 		dest = append(dest, &s.Text)
 	}
@@ -588,6 +613,11 @@ func scanSource(row interface{ Scan(...any) error }, withText bool) (Source, err
 	}
 	if s.UpdatedAt, err = parseTime(updated); err != nil {
 		return Source{}, fmt.Errorf("source %d updated_at: %w", s.ID, err)
+	}
+	if fetched != "" {
+		if s.FetchedAt, err = parseTime(fetched); err != nil {
+			return Source{}, fmt.Errorf("source %d fetched_at: %w", s.ID, err)
+		}
 	}
 	return s, nil
 }
@@ -651,30 +681,12 @@ func (ix *Index) Source(ctx context.Context, library string, id int64) (Source, 
 	return s, nil
 }
 
-// RemoveSource deletes a source and everything derived from it.
+// RemoveSource deletes a source and everything derived from it, and the
+// curators' corrections to its quotes. It is RemoveSourceAs by LocalActor.
 // It returns ErrUnknownLibrary or ErrUnknownSource.
 func (ix *Index) RemoveSource(ctx context.Context, library string, id int64) error {
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	// Paragraphs, sentences, quotes and units go by ON DELETE CASCADE; the
-	// units' delete trigger takes them out of the FTS index.
-	r, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE id = ? AND library_id = ?`, id, libID)
-	if err != nil {
-		return fmt.Errorf("remove source %d: %w", id, dbError(err))
-	}
-	if n, err := r.RowsAffected(); err != nil {
-		return dbError(err)
-	} else if n == 0 {
-		return fmt.Errorf("library %q: source %d: %w", library, id, ErrUnknownSource)
-	}
-	return dbError(tx.Commit())
+	_, err := ix.RemoveSourceAs(ctx, library, LocalActor, id)
+	return err
 }
 
 // QuoteFilter selects quotes for Quotes.
@@ -684,10 +696,15 @@ type QuoteFilter struct {
 	SourceID int64  // 0 for all
 	// Collection, if set, keeps only the quotes of that collection's sources.
 	Collection string
+	// Hidden lists the quotes curators hid (to show them again) instead of
+	// the visible ones.
+	Hidden bool
 }
 
-// Quotes lists the quotes of a library in source and text order.
-// It returns ErrUnknownLibrary if the library does not exist.
+// Quotes lists the quotes of a library in source and text order. Quotes a
+// curator hid are left out unless f.Hidden asks for them alone.
+// It returns ErrUnknownLibrary if the library does not exist and
+// ErrUnknownCollection if f.Collection names no collection of it.
 func (ix *Index) Quotes(ctx context.Context, f QuoteFilter) ([]Quote, error) {
 	libID, err := libraryID(ctx, ix.db, f.Library)
 	if err != nil {
@@ -697,8 +714,16 @@ func (ix *Index) Quotes(ctx context.Context, f QuoteFilter) ([]Quote, error) {
 		SELECT q.id, q.source_id, q.text, q.span_start, q.span_end, q.paragraph, q.speaker, q.speaker_title,
 			q.speaker_kind, q.mention_start, q.mention_end, q.confidence, q.fragment
 		FROM quotes q JOIN sources s ON s.id = q.source_id
-		WHERE s.library_id = ?`
-	args := []any{libID}
+		WHERE s.library_id = ? AND q.hidden = ?`
+	args := []any{libID, f.Hidden}
+	if f.Collection != "" {
+		cid, err := collectionID(ctx, ix.db, libID, f.Collection)
+		if err != nil {
+			return nil, fmt.Errorf("library %q: %w", f.Library, err)
+		}
+		query += ` AND q.source_id IN (SELECT source_id FROM collection_sources WHERE collection_id = ?)`
+		args = append(args, cid)
+	}
 	if f.SourceID != 0 {
 		query += ` AND q.source_id = ?`
 		args = append(args, f.SourceID)

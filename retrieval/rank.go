@@ -109,8 +109,18 @@ const (
 // §1.7 has the same trap costing seconds). The library filter sits on the
 // join, before ORDER BY/LIMIT, so another library's rows can neither leak in
 // nor crowd this library's out of the top candidates. It is checked on both
-// the unit and its source.
-var candidateSQL = `
+// the unit and its source. Hidden units (a hidden quote and the sentences
+// around it) are filtered out the same way.
+var candidateSQL = candidateQuery("")
+
+// candidateCollectionSQL is candidateSQL restricted to the sources of
+// collection ?4: one primary-key probe of collection_sources per hit.
+var candidateCollectionSQL = candidateQuery(`
+		AND EXISTS (SELECT 1 FROM collection_sources cs WHERE cs.collection_id = ?4 AND cs.source_id = u.source_id)`)
+
+// candidateQuery returns the candidate query with more conditions on u.
+func candidateQuery(and string) string {
+	return `
 	WITH hits AS MATERIALIZED (
 		SELECT rowid AS id, bm25(units_fts, ` + bm25Weights + `) AS bm25
 		FROM units_fts
@@ -122,9 +132,10 @@ var candidateSQL = `
 	FROM hits
 	CROSS JOIN units u ON u.id = hits.id
 	CROSS JOIN sources s ON s.id = u.source_id
-	WHERE u.library_id = ?2 AND s.library_id = ?2
+	WHERE u.library_id = ?2 AND s.library_id = ?2 AND u.hidden = 0` + and + `
 	ORDER BY hits.bm25, u.id
 	LIMIT ?3`
+}
 
 // dfSQL counts the units of one library that match an FTS5 expression.
 const dfSQL = `
@@ -161,9 +172,12 @@ type queryTerm struct {
 	idf   float64
 }
 
-// Search answers q from its library, best first.
+// Search answers q from its library (or, with q.Collection, from that
+// collection's sources in it), best first. Quotes a curator hid, and the
+// sentences holding them, are never results.
 // It returns ErrEmptyQuery when the question has no searchable word,
-// ErrUnknownLibrary when the library does not exist, and ErrNoMatch when
+// ErrUnknownLibrary when the library does not exist, ErrUnknownCollection
+// when q.Collection names no collection of the library, and ErrNoMatch when
 // nothing clears the relevance floor. An Offset past the last result gives
 // an empty list and no error.
 func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
@@ -175,6 +189,12 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var collID int64
+	if q.Collection != "" {
+		if collID, err = collectionID(ctx, ix.db, libID, q.Collection); err != nil {
+			return nil, fmt.Errorf("search %q: %w", q.Library, err)
+		}
+	}
 	qterms, units, err := ix.weighTerms(ctx, libID, terms)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
@@ -185,7 +205,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	}
 	// A subset of QueryTerms, quoted by matchTerms: what MatchQuery would
 	// build from fewer words, and just as safe.
-	cands, err := ix.candidates(ctx, libID, matchTerms(match))
+	cands, err := ix.candidates(ctx, libID, collID, matchTerms(match))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
@@ -213,10 +233,15 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	return out, nil
 }
 
-// candidates runs the FTS5 match and returns up to maxCandidates hits of
-// library libID, best bm25 first.
-func (ix *Index) candidates(ctx context.Context, libID int64, match string) ([]*candidate, error) {
-	rows, err := ix.db.QueryContext(ctx, candidateSQL, match, libID, maxCandidates)
+// candidates runs the FTS5 match and returns up to maxCandidates visible
+// hits of library libID (of collection collID in it, unless that is 0), best
+// bm25 first.
+func (ix *Index) candidates(ctx context.Context, libID, collID int64, match string) ([]*candidate, error) {
+	query, args := candidateSQL, []any{match, libID, maxCandidates}
+	if collID != 0 {
+		query, args = candidateCollectionSQL, append(args, collID)
+	}
+	rows, err := ix.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbError(err)
 	}
