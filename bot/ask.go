@@ -30,9 +30,10 @@ func (b *Bot) ask(c *call, data discordgo.ApplicationCommandInteractionData) {
 	}
 	library := LibraryName(c.i.GuildID)
 	b.deferred(c, false, func(ctx context.Context) reply {
-		rep := b.answerPage(c, c.i.GuildID, library, question, 0, false)
+		scope := b.scope(ctx, c, library, c.i.ChannelID)
+		rep := b.answerPage(c, c.i.GuildID, library, scope, question, 0, false)
 		if len(rep.embeds) > 0 {
-			rep.content = echo("**Q:**", question)
+			rep.content = echo("**Q:**", question) + scopeNote(scope)
 		}
 		return rep
 	})
@@ -62,9 +63,10 @@ func (b *Bot) findSources(c *call, data discordgo.ApplicationCommandInteractionD
 	}
 	library := LibraryName(c.i.GuildID)
 	b.deferred(c, true, func(ctx context.Context) reply {
-		rep := b.answerPage(c, c.i.GuildID, library, text, 0, true)
+		scope := b.scope(ctx, c, library, c.i.ChannelID)
+		rep := b.answerPage(c, c.i.GuildID, library, scope, text, 0, true)
 		if len(rep.embeds) > 0 {
-			rep.content = echo("**Sources for:**", text)
+			rep.content = echo("**Sources for:**", text) + scopeNote(scope)
 		}
 		return rep
 	})
@@ -87,15 +89,16 @@ func (b *Bot) precheck(c *call, question string) (reply, bool) {
 	return reply{}, true
 }
 
-// answerPage searches library for question and renders the page of
-// results starting at offset as cards with their buttons, or says why
-// there are none.
-func (b *Bot) answerPage(c *call, guildID, library, question string, offset int, ephemeral bool) reply {
+// answerPage searches library (or only its collection, if one is named)
+// for question and renders the page of results starting at offset as
+// cards with their buttons, or says why there are none.
+func (b *Bot) answerPage(c *call, guildID, library, collection, question string, offset int, ephemeral bool) reply {
 	n := b.MaxResults
 	// One more than shown, to know whether a More button is needed; the
 	// selection is prefix-stable, so the extra result does not change the
 	// first n.
-	results, err := b.lib.Search(c.ctx, retrieval.Query{Library: library, Text: question, Limit: n + 1, Offset: offset})
+	results, err := b.lib.Search(c.ctx, retrieval.Query{Library: library, Text: question, Limit: n + 1, Offset: offset,
+		Collection: collection})
 	if err != nil {
 		return b.errorReply(c, library, err, ephemeral)
 	}
@@ -109,10 +112,20 @@ func (b *Bot) answerPage(c *call, guildID, library, question string, offset int,
 	if more {
 		results = results[:n]
 	}
-	p := &page{guildID: guildID, library: library, kind: pageAnswer, query: question,
+	p := &page{guildID: guildID, library: library, kind: pageAnswer, query: question, collection: collection,
 		offset: offset, next: offset + len(results), results: results}
 	state := b.pages.put(p, b.Now())
 	return reply{embeds: cards(results), components: pageButtons(state, len(results), more), ephemeral: ephemeral}
+}
+
+// scopeNote says, after the question, that the answer comes from one
+// collection only.
+func scopeNote(collection string) string {
+	if collection == "" {
+		return ""
+	}
+	name, _ := fitEscaped(collection, maxCollectionName)
+	return " · *from the collection “" + name + "”*"
 }
 
 // stringOption returns the value of the string option name, or "".
@@ -165,7 +178,7 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 		return // a restarting bot leaves channel messages alone
 	}
 	defer b.end()
-	ctx, cancel := b.handlerContext(ctx)
+	ctx, cancel := b.handlerContext(ctx, b.AnswerTimeout)
 	defer cancel()
 	c := &call{ctx: ctx, r: r, log: b.Logger.With("message", m.ID, "guild", m.GuildID, "channel", m.ChannelID, "user", m.Author.ID)}
 
@@ -183,7 +196,8 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 			return
 		}
 		question = clip(question, MaxQuestionLength)
-		rep = b.answerPage(c, m.GuildID, LibraryName(m.GuildID), question, 0, false)
+		library := LibraryName(m.GuildID)
+		rep = b.answerPage(c, m.GuildID, library, b.scope(ctx, c, library, m.ChannelID), question, 0, false)
 	}
 	rep.clamp()
 	failIfGone := false

@@ -96,6 +96,8 @@ const (
 	DefaultAnswerTimeout   = 10 * time.Second
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultDeferAfter      = 1500 * time.Millisecond
+	DefaultMaxUpload       = 10 << 20 // Discord's upload limit without Nitro
+	DefaultCurateTimeout   = 2 * time.Minute
 )
 
 // MaxQuestionLength is the longest question /ask accepts, in characters;
@@ -156,6 +158,18 @@ type Bot struct {
 	ShutdownTimeout time.Duration
 	// Sample, if set, enables /library sample.
 	Sample SampleLoader
+	// Curator, if set, enables the curation commands (/source, /quote,
+	// /collection, /settings, /optout and "Add as source") and channel
+	// scopes. New sets it when the Library is also a Curator.
+	Curator Curator
+	// Fetcher, if set, enables /source add url: and /source refresh.
+	Fetcher Fetcher
+	// MaxUpload is the largest attachment /source add accepts, in bytes;
+	// at most retrieval.MaxDocumentSize.
+	MaxUpload int64
+	// CurateTimeout bounds the work for one curation interaction (a fetch
+	// and a large ingest take longer than an answer).
+	CurateTimeout time.Duration
 	// Session is the Discord session New creates, exposed so that tests
 	// can point it at a fake Discord before Open.
 	Session *discordgo.Session
@@ -187,6 +201,7 @@ func New(cfg Config, lib Library) *Bot {
 	s, _ := discordgo.New(token)
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
 	ctx, cancel := context.WithCancel(context.Background())
+	cur, _ := lib.(Curator)
 	return &Bot{
 		Logger:          slog.Default(),
 		Now:             time.Now,
@@ -197,6 +212,9 @@ func New(cfg Config, lib Library) *Bot {
 		AnswerTimeout:   DefaultAnswerTimeout,
 		DeferAfter:      DefaultDeferAfter,
 		ShutdownTimeout: DefaultShutdownTimeout,
+		MaxUpload:       DefaultMaxUpload,
+		CurateTimeout:   DefaultCurateTimeout,
+		Curator:         cur,
 		Session:         s,
 		cfg:             cfg,
 		lib:             lib,
@@ -234,6 +252,13 @@ func (b *Bot) init() {
 	}
 	if b.ShutdownTimeout <= 0 {
 		b.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if b.MaxUpload <= 0 {
+		b.MaxUpload = DefaultMaxUpload
+	}
+	b.MaxUpload = min(b.MaxUpload, retrieval.MaxDocumentSize)
+	if b.CurateTimeout <= 0 {
+		b.CurateTimeout = DefaultCurateTimeout
 	}
 	b.pages = newPageStore(b.StateTTL, b.MaxStates)
 	b.cool = newCooldowns(b.Cooldown)
@@ -282,7 +307,11 @@ func (b *Bot) Open(ctx context.Context) error {
 		b.removeHandlers()
 		return errors.New("connect to discord: READY named no application")
 	}
-	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, Commands(b.Sample != nil),
+	cmds := Commands(b.Sample != nil)
+	if b.Curator != nil {
+		cmds = append(cmds, CurationCommands()...)
+	}
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, cmds,
 		discordgo.WithContext(ctx)); err != nil {
 		_ = s.Close()
 		b.removeHandlers()

@@ -33,15 +33,15 @@ func (b *Bot) quotes(c *call, data discordgo.ApplicationCommandInteractionData) 
 	}
 	library := LibraryName(c.i.GuildID)
 	b.answer(c, false, func(ctx context.Context) reply {
-		return b.quotesPage(c, c.i.GuildID, library, speaker, 0, false)
+		return b.quotesPage(c, c.i.GuildID, library, b.scope(ctx, c, library, c.i.ChannelID), speaker, 0, false)
 	})
 }
 
-// quotesPage renders the quotes of speaker from offset on. A name picked
-// from the suggestions matches exactly; typed text matches any speaker
-// whose name contains it.
-func (b *Bot) quotesPage(c *call, guildID, library, speaker string, offset int, ephemeral bool) reply {
-	qs, err := b.lib.Quotes(c.ctx, retrieval.QuoteFilter{Library: library, Speaker: speaker})
+// quotesPage renders the quotes of speaker from offset on, from the
+// collection if one is named. A name picked from the suggestions matches
+// exactly; typed text matches any speaker whose name contains it.
+func (b *Bot) quotesPage(c *call, guildID, library, collection, speaker string, offset int, ephemeral bool) reply {
+	qs, err := b.lib.Quotes(c.ctx, retrieval.QuoteFilter{Library: library, Speaker: speaker, Collection: collection})
 	if err != nil {
 		return b.errorReply(c, library, err, ephemeral)
 	}
@@ -83,7 +83,8 @@ func (b *Bot) quotesPage(c *call, guildID, library, speaker string, offset int, 
 			Confidence: q.Confidence, QuoteID: q.ID,
 		})
 	}
-	p := &page{guildID: guildID, library: library, kind: pageQuotes, query: speaker, offset: offset, next: end, results: results}
+	p := &page{guildID: guildID, library: library, kind: pageQuotes, query: speaker, collection: collection,
+		offset: offset, next: end, results: results}
 	state := b.pages.put(p, b.Now())
 	who := name
 	if len(exact) > 0 {
@@ -129,8 +130,13 @@ func (b *Bot) sourcesPage(c *call, guildID, library string, offset int) reply {
 	return rep
 }
 
-// autocomplete suggests speakers for /quotes as the user types.
+// autocomplete suggests speakers for /quotes as the user types, and
+// sources and collections for the curation commands.
 func (b *Bot) autocomplete(c *call, data discordgo.ApplicationCommandInteractionData) {
+	if c.i.GuildID != "" && (data.Name == cmdSource || data.Name == cmdCollection) {
+		b.curateAutocomplete(c, data)
+		return
+	}
 	if data.Name != cmdQuotes || c.i.GuildID == "" {
 		b.choices(c, nil)
 		return
@@ -194,6 +200,10 @@ func (b *Bot) button(c *call, data discordgo.MessageComponentInteractionData) {
 		return
 	}
 	c.log = c.log.With("action", action)
+	if p.kind == pageSourceList || p.kind == pageHistory || p.kind == pageConfirm {
+		b.curateButton(c, action, state, p)
+		return
+	}
 	switch action {
 	case actionMore:
 		// The next page goes to whoever clicked, privately: the answer
@@ -201,13 +211,13 @@ func (b *Bot) button(c *call, data discordgo.MessageComponentInteractionData) {
 		b.deferred(c, true, func(ctx context.Context) reply {
 			switch p.kind {
 			case pageQuotes:
-				return b.quotesPage(c, p.guildID, p.library, p.query, p.next, true)
+				return b.quotesPage(c, p.guildID, p.library, p.collection, p.query, p.next, true)
 			case pageSources:
 				return b.sourcesPage(c, p.guildID, p.library, p.next)
 			}
-			rep := b.answerPage(c, p.guildID, p.library, p.query, p.next, true)
+			rep := b.answerPage(c, p.guildID, p.library, p.collection, p.query, p.next, true)
 			if len(rep.embeds) > 0 {
-				rep.content = echo("**More for:**", p.query)
+				rep.content = echo("**More for:**", p.query) + scopeNote(p.collection)
 			}
 			return rep
 		})

@@ -88,3 +88,192 @@ func Commands(withSample bool) []*discordgo.ApplicationCommand {
 	}
 	return cmds
 }
+
+// Curation command names.
+const (
+	cmdSource     = "source"
+	cmdQuote      = "quote"
+	cmdCollection = "collection"
+	cmdSettings   = "settings"
+	cmdOptOut     = "optout"
+	cmdAddSource  = "Add as source" // message context menu
+
+	subAdd         = "add"
+	subPaste       = "paste"
+	subList        = "list"
+	subShow        = "show"
+	subEdit        = "edit"
+	subRemove      = "remove"
+	subRefresh     = "refresh"
+	subHistory     = "history"
+	subFix         = "fix"
+	subHide        = "hide"
+	subUnhide      = "unhide"
+	subCreate      = "create"
+	subDelete      = "delete"
+	subScope       = "scope"
+	subUnscope     = "unscope"
+	subCuratorRole = "curator-role"
+
+	optFile   = "file"
+	optURL    = "url"
+	optTitle  = "title"
+	optAuthor = "author"
+	optDate   = "date"
+	optID     = "id"
+	optName   = "name"
+	optSource = "source"
+	optRole   = "role"
+)
+
+// Lengths the curation options accept.
+const (
+	maxMetaTitle      = 256
+	maxMetaAuthor     = 256
+	maxMetaURL        = 2048
+	maxMetaDate       = 32
+	maxCollectionName = 50
+	maxSpeakerName    = 100
+)
+
+// CurationCommands returns the commands moderators curate the library
+// with: /source, /quote, /collection, /settings, /optout (for everyone)
+// and the "Add as source" message command. Open registers them when the
+// Bot has a Curator.
+//
+// /source, /quote, /collection and "Add as source" are visible to every
+// member, so that a server's curator role can use them without further
+// setup; the bot checks on every use (commands and buttons alike) that
+// the member has Manage Server or the curator role. /settings is for
+// Manage Server only, which default_member_permissions also says.
+func CurationCommands() []*discordgo.ApplicationCommand {
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	install := &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	manageGuild := int64(discordgo.PermissionManageGuild)
+	one := 1
+	minID := 1.0
+
+	str := func(name, desc string, required bool, max int) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
+			Name: name, Description: desc, Required: required, MinLength: &one, MaxLength: max}
+	}
+	id := func(name, desc string, required bool) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
+			Name: name, Description: desc, Required: required, MinValue: &minID, Autocomplete: true}
+	}
+	sourceID := func(required bool) *discordgo.ApplicationCommandOption {
+		return id(optID, "The source's id (type to search the titles)", required)
+	}
+	quoteID := func() *discordgo.ApplicationCommandOption {
+		o := id(optID, "The quote's id, as on its card (“quote #123”)", true)
+		o.Autocomplete = false
+		return o
+	}
+	collection := func(desc string) *discordgo.ApplicationCommandOption {
+		o := str(optName, desc, true, maxCollectionName)
+		o.Autocomplete = true
+		return o
+	}
+	sub := func(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
+			Name: name, Description: desc, Options: opts}
+	}
+	metadata := func() []*discordgo.ApplicationCommandOption {
+		return []*discordgo.ApplicationCommandOption{
+			str(optTitle, "Title (default: from the document)", false, maxMetaTitle),
+			str(optAuthor, "Author or publisher (default: from the document)", false, maxMetaAuthor),
+			str(optDate, "Date published, YYYY-MM-DD (default: from the document)", false, maxMetaDate),
+		}
+	}
+
+	add := sub(subAdd, "Add a document: attach a .txt, .md or .html file, or give a link to fetch",
+		append([]*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionAttachment, Name: optFile, Description: "A text, Markdown or HTML file"},
+			str(optURL, "A link to fetch (with a file: the document's own link)", false, maxMetaURL),
+		}, metadata()...)...)
+	edit := sub(subEdit, "Change a source's title, author, link or date",
+		append([]*discordgo.ApplicationCommandOption{sourceID(true)},
+			str(optTitle, "New title", false, maxMetaTitle),
+			str(optAuthor, "New author or publisher", false, maxMetaAuthor),
+			str(optURL, "New link (http or https)", false, maxMetaURL),
+			str(optDate, "New date published, YYYY-MM-DD", false, maxMetaDate),
+		)...)
+
+	return []*discordgo.ApplicationCommand{
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdSource,
+			Description:      "Curate this server's library (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options: []*discordgo.ApplicationCommandOption{
+				add,
+				sub(subPaste, "Paste text into a form and add it as a source"),
+				sub(subList, "List the library's sources with their ids"),
+				sub(subShow, "Show a source: its details, when it was fetched, its quotes", sourceID(true)),
+				edit,
+				sub(subRemove, "Remove a source and its quotes (asks to confirm)", sourceID(true)),
+				sub(subRefresh, "Fetch a source added from a link again, and update it if it changed", sourceID(true)),
+				sub(subHistory, "Who changed what in the library, newest first", sourceID(false)),
+			},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdQuote,
+			Description:      "Correct or hide a quote (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub(subFix, "Set who said a quote", quoteID(),
+					str(optSpeaker, "Who said it", true, maxSpeakerName),
+					str(optTitle, "Their role or title, e.g. Prime Minister", false, maxSpeakerName)),
+				sub(subHide, "Hide a quote from answers and listings", quoteID()),
+				sub(subUnhide, "Show a hidden quote again", quoteID()),
+			},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdCollection,
+			Description:      "Group sources for a study group (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub(subCreate, "Create an empty collection", str(optName, "Its name", true, maxCollectionName)),
+				sub(subDelete, "Delete a collection (its sources stay in the library)", collection("The collection")),
+				sub(subAdd, "Add a source to a collection", collection("The collection"),
+					id(optSource, "The source's id (type to search the titles)", true)),
+				sub(subRemove, "Take a source out of a collection", collection("The collection"),
+					id(optSource, "The source's id (type to search the titles)", true)),
+				sub(subList, "List the collections and their sources"),
+				sub(subScope, "Answer only from this collection in this channel", collection("The collection")),
+				sub(subUnscope, "Answer from the whole library in this channel again"),
+			},
+		},
+		{
+			Type:                     discordgo.ChatApplicationCommand,
+			Name:                     cmdSettings,
+			Description:              "Verbatim's settings for this server (needs Manage Server)",
+			Contexts:                 guildOnly,
+			IntegrationTypes:         install,
+			DefaultMemberPermissions: &manageGuild,
+			Options: []*discordgo.ApplicationCommandOption{
+				sub(subCuratorRole, "Set the role that may curate the library; leave it out to clear it",
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole,
+						Name: optRole, Description: "Members with this role may curate"}),
+			},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdOptOut,
+			Description:      "Remove your own messages that were added to this server's library",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+		},
+		{
+			Type:             discordgo.MessageApplicationCommand,
+			Name:             cmdAddSource,
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+		},
+	}
+}

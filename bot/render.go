@@ -81,7 +81,7 @@ func card(r retrieval.Result, n, budget int) *discordgo.MessageEmbed {
 		Title:  clip(oneLine(sourceTitle(r.Source)), maxCardLine),
 		URL:    linkURL(r.Source.URL),
 		Author: &discordgo.MessageEmbedAuthor{Name: clip(oneLine(speakerLine(r, n)), maxCardLine)},
-		Footer: &discordgo.MessageEmbedFooter{Text: clip(oneLine(footerLine(r.Source, r.Paragraph, r.Fragment)), maxCardLine)},
+		Footer: &discordgo.MessageEmbedFooter{Text: clip(oneLine(footerLine(r.Source, r.Paragraph, r.Fragment, r.QuoteID)), maxCardLine)},
 	}
 	budget = min(budget, maxDescription)
 	// Quotation marks and the note count against the budget too.
@@ -119,8 +119,9 @@ func speakerLine(r retrieval.Result, n int) string {
 	return who
 }
 
-// footerLine is "author · date · ¶ paragraph".
-func footerLine(s retrieval.SourceRef, paragraph int, fragment bool) string {
+// footerLine is "author · date · ¶ paragraph · quote #id": the quote id
+// is what curators give /quote fix and /quote hide.
+func footerLine(s retrieval.SourceRef, paragraph int, fragment bool, quoteID int64) string {
 	parts := []string{}
 	for _, p := range []string{s.Author, s.Published} {
 		if p = oneLine(p); p != "" {
@@ -132,6 +133,9 @@ func footerLine(s retrieval.SourceRef, paragraph int, fragment bool) string {
 	}
 	if fragment {
 		parts = append(parts, "fragment")
+	}
+	if quoteID > 0 {
+		parts = append(parts, "quote #"+strconv.FormatInt(quoteID, 10))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -277,7 +281,7 @@ func contextEmbed(p retrieval.Passage, r retrieval.Result) *discordgo.MessageEmb
 		URL:         linkURL(p.Source.URL),
 		Author:      &discordgo.MessageEmbedAuthor{Name: clip(oneLine("Context of "+speakerLine(r, 0)), maxCardLine)},
 		Description: desc,
-		Footer:      &discordgo.MessageEmbedFooter{Text: clip(oneLine(footerLine(p.Source, p.Paragraph, false)), maxCardLine)},
+		Footer:      &discordgo.MessageEmbedFooter{Text: clip(oneLine(footerLine(p.Source, p.Paragraph, false, r.QuoteID)), maxCardLine)},
 	}
 }
 

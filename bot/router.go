@@ -42,7 +42,11 @@ func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.I
 		b.Logger.Warn("dropped an interaction that did not decode")
 		return
 	}
-	ctx, cancel := b.handlerContext(ctx)
+	timeout := b.AnswerTimeout
+	if isCuration(i) {
+		timeout = b.CurateTimeout
+	}
+	ctx, cancel := b.handlerContext(ctx, timeout)
 	defer cancel()
 	c := &call{ctx: ctx, r: r, i: i, log: b.Logger.With(
 		"interaction", i.ID, "type", i.Type.String(), "guild", i.GuildID, "user", userID(i))}
@@ -71,6 +75,8 @@ func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.I
 			b.findSources(c, data)
 		case cmdLibrary:
 			b.library(c, data)
+		case cmdSource, cmdQuote, cmdCollection, cmdSettings, cmdOptOut, cmdAddSource:
+			b.curate(c, data)
 		default:
 			b.send(c, textReply(msgUnknownCommand, true))
 		}
@@ -78,17 +84,19 @@ func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.I
 		b.autocomplete(c, i.ApplicationCommandData())
 	case discordgo.InteractionMessageComponent:
 		b.button(c, i.MessageComponentData())
+	case discordgo.InteractionModalSubmit:
+		b.modalSubmit(c, i.ModalSubmitData())
 	default:
-		// Pings come over HTTP only; modals we never open.
+		// Pings come over HTTP only.
 		c.log.Debug("ignored an interaction")
 	}
 }
 
 // handlerContext derives the context for handling one event from ctx:
-// it ends after AnswerTimeout, or when Close gives up waiting, whichever
-// comes first.
-func (b *Bot) handlerContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+// it ends after timeout, or when Close gives up waiting, whichever comes
+// first.
+func (b *Bot) handlerContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	stop := context.AfterFunc(b.ctx, cancel)
 	return ctx, func() {
 		stop()

@@ -105,7 +105,7 @@ func TestHandleInteraction_Ask(t *testing.T) {
 		assert.Equal(t, "1 · Sergei Ryabkov, Deputy Foreign Minister", m.Embeds[0].Author.Name)
 		assert.Equal(t, "Russia's war aims", m.Embeds[0].Title)
 		assert.Equal(t, "https://example.com/war-aims", m.Embeds[0].URL)
-		assert.Equal(t, "Jane Roe · 2025-02-24 · ¶ 4", m.Embeds[0].Footer.Text)
+		assert.Equal(t, "Jane Roe · 2025-02-24 · ¶ 4 · quote #11", m.Embeds[0].Footer.Text, "the quote id, for /quote fix")
 		assert.Equal(t, "2 · Unattributed", m.Embeds[1].Author.Name)
 		assert.Equal(t, "3 · Volodymyr Zelensky (attribution uncertain)", m.Embeds[2].Author.Name)
 		assert.Empty(t, m.Embeds[2].URL, "a javascript: URL must not become a link")

@@ -24,6 +24,9 @@ const (
 	actionMore    = "more"
 	actionContext = "ctx"
 	actionCite    = "cite"
+	actionRemove  = "rm"    // confirm /source remove
+	actionKeep    = "keep"  // cancel /source remove
+	actionPaste   = "paste" // the /source paste form (a modal, not a button)
 )
 
 // customIDPrefix versions the custom_id format.
@@ -33,9 +36,12 @@ const customIDPrefix = "v1"
 type pageKind int
 
 const (
-	pageAnswer  pageKind = iota // search results for a question
-	pageQuotes                  // a speaker's quotes
-	pageSources                 // the library's sources
+	pageAnswer     pageKind = iota // search results for a question
+	pageQuotes                     // a speaker's quotes
+	pageSources                    // the library's sources
+	pageSourceList                 // the library's sources with ids, for curators
+	pageHistory                    // the library's audit log
+	pageConfirm                    // a /source remove waiting for its confirmation
 )
 
 // page is one page of results as shown, with what the next page needs.
@@ -44,10 +50,17 @@ type page struct {
 	library string
 	kind    pageKind
 	query   string // the question, or the speaker
-	offset  int    // index of the first item shown
-	next    int    // index of the first item of the next page
-	results []retrieval.Result
-	expires time.Time
+	// collection is the collection the answer was limited to (the
+	// channel's scope when it was asked), or "".
+	collection string
+	// userID is the moderator who asked, the only one who may confirm; and
+	// sourceID the source concerned (pageConfirm, pageHistory).
+	userID   string
+	sourceID int64
+	offset   int // index of the first item shown
+	next     int // index of the first item of the next page
+	results  []retrieval.Result
+	expires  time.Time
 }
 
 // pageStore keeps pages by random id for a while, in memory.
@@ -97,6 +110,13 @@ func (ps *pageStore) get(id, guildID string, now time.Time) (*page, bool) {
 		return nil, false
 	}
 	return p, true
+}
+
+// delete forgets the page id, so that a confirmation works only once.
+func (ps *pageStore) delete(id string) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	delete(ps.pages, id)
 }
 
 // len returns the number of pages held, expired or not.

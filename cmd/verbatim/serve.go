@@ -10,8 +10,11 @@ import (
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
-// The index is everything the bot reads.
-var _ bot.Library = (*retrieval.Index)(nil)
+// The index is everything the bot reads, and what curators change.
+var (
+	_ bot.Library = (*retrieval.Index)(nil)
+	_ bot.Curator = (*retrieval.Index)(nil)
+)
 
 // ShutdownTimeout bounds how long serve waits for answers in flight after
 // SIGINT or SIGTERM.
@@ -46,6 +49,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 
 	b := bot.New(bot.Config{Token: m.Config.DiscordToken, GuildID: m.Config.DiscordGuildID}, ix)
 	b.Logger = m.Logger
+	b.Curator = ix
 	b.Cooldown = m.Config.Cooldown
 	b.ShutdownTimeout = ShutdownTimeout
 	b.Sample = bot.SampleLoaderFunc(func(ctx context.Context, library string) (int, error) {
