@@ -432,8 +432,9 @@ func documentError(err error) (reply, bool) {
 	case errors.Is(err, retrieval.ErrUnsupportedFormat):
 		return textReply(msgUnsupported, true), true
 	}
-	if rep, ok := fetchError(err); ok {
-		return rep, true
+	var ff *fetchFailure
+	if errors.As(err, &ff) {
+		return fetchError(err)
 	}
 	return reply{}, false
 }

@@ -279,7 +279,7 @@ func (b *Bot) sourceRefresh(c *call, opts []*discordgo.ApplicationCommandInterac
 			return now(textReply(msgNoFetcher, true))
 		}
 		return later(func(ctx context.Context) reply {
-			res, err := b.Curator.Refresh(ctx, library, actor, id, b.Fetcher.Fetch)
+			res, err := b.Curator.Refresh(ctx, library, actor, id, b.fetch)
 			if err != nil {
 				return b.curateError(c, library, err)
 			}

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"path"
 	"strings"
@@ -96,7 +98,7 @@ func (b *Bot) sourceAdd(c *call, data discordgo.ApplicationCommandInteractionDat
 				return now(textReply(msgBadLink, true))
 			}
 			return later(func(ctx context.Context) reply {
-				doc, err := b.Fetcher.Fetch(ctx, link)
+				doc, err := b.fetch(ctx, link)
 				if err != nil {
 					return b.curateError(c, library, err)
 				}
@@ -403,10 +405,52 @@ func (b *Bot) channelName(id string) string {
 	return oneLine(ch.Name)
 }
 
+// fetchFailure marks an error of the Fetcher, so that a timeout is read
+// as the site's and not the library's.
+type fetchFailure struct{ err error }
+
+func (e *fetchFailure) Error() string { return e.err.Error() }
+func (e *fetchFailure) Unwrap() error { return e.err }
+
+// fetch is b.Fetcher.Fetch with its errors marked.
+func (b *Bot) fetch(ctx context.Context, url string) (retrieval.Document, error) {
+	doc, err := b.Fetcher.Fetch(ctx, url)
+	if err != nil {
+		return doc, &fetchFailure{err}
+	}
+	return doc, nil
+}
+
 // fetchError explains a link that could not be added, from the errors the
 // Fetcher documents.
 func fetchError(err error) (reply, bool) {
-	return reply{}, false
+	var msg string
+	switch {
+	case errors.Is(err, retrieval.ErrBlockedAddress):
+		msg = msgBlockedAddress
+	case errors.Is(err, retrieval.ErrTooLarge):
+		msg = msgPageTooLarge
+	case errors.Is(err, retrieval.ErrNotText):
+		msg = msgNotText
+	case isTimeout(err):
+		msg = msgFetchTimeout
+	default: // retrieval.ErrFetch: a bad status, a refused connection, no such host
+		msg = msgFetchFailed
+	}
+	return textReply(msg, true), true
+}
+
+// isTimeout reports whether a fetch failed for want of an answer in time.
+// retrieval.Fetcher reports its own timeout as ErrFetch with words, not a
+// wrapped timeout, so those words are recognised too (the end-to-end test
+// pins them).
+func isTimeout(err error) bool {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return true
+	}
+	return errors.Is(err, retrieval.ErrFetch) && strings.Contains(err.Error(), "did not answer within")
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -14,6 +14,7 @@ import (
 var (
 	_ bot.Library = (*retrieval.Index)(nil)
 	_ bot.Curator = (*retrieval.Index)(nil)
+	_ bot.Fetcher = (*retrieval.Fetcher)(nil)
 )
 
 // ShutdownTimeout bounds how long serve waits for answers in flight after
@@ -50,6 +51,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	b := bot.New(bot.Config{Token: m.Config.DiscordToken, GuildID: m.Config.DiscordGuildID}, ix)
 	b.Logger = m.Logger
 	b.Curator = ix
+	b.Fetcher = retrieval.NewFetcher()
 	b.Cooldown = m.Config.Cooldown
 	b.ShutdownTimeout = ShutdownTimeout
 	b.Sample = bot.SampleLoaderFunc(func(ctx context.Context, library string) (int, error) {
