@@ -70,6 +70,16 @@
 // sleeping. These answers are logged but are not test failures, since fault
 // tests provoke them; assert on Request.Status (IsOK) to catch them.
 //
+// # Attachments and channels
+//
+// AddAttachment uploads a file as a user's client would and returns an
+// Attachment for AttachmentOpt; its URL (on CDNHost, with Discord's signed
+// query) is served by the fake to any client Redirect points at it, so a
+// bot downloads it with its session's HTTP client. A download that carries
+// an Authorization header is reported: the token must not leave the API.
+// WithChannel names a guild's text channels in GUILD_CREATE, where a
+// client's state finds them.
+//
 // # Contract checks
 //
 // Every request body is checked, and a violation fails the test with
@@ -97,7 +107,9 @@
 //     characters with string values of at most 100; autocomplete XOR choices;
 //     required options first; 8000 characters per command; 100 CHAT_INPUT,
 //     15 USER and 15 MESSAGE commands; 25 autocomplete choices; callback type
-//     valid for the interaction type.
+//     valid for the interaction type; modal rows of one text input each, with
+//     label 1-45, style 1 or 2, placeholder 100, value 4000, min_length 0-4000
+//     no greater than max_length 1-4000.
 //   - The project's rule: every body that creates or edits a message
 //     (callback types 4 and 7, followups, webhook edits, channel messages)
 //     sets allowed_mentions with an empty (or null) parse, no users, no roles

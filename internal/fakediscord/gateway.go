@@ -339,13 +339,22 @@ func (s *Server) appendFrame(sess *gwSession, event string, d any) []byte {
 	return b
 }
 
-// guildCreate is a small but complete GUILD_CREATE for guild id g.
+// guildCreate is a small but complete GUILD_CREATE for guild id g, with
+// the text channels WithChannel gave it.
 func (s *Server) guildCreate(g string) map[string]any {
+	channels := []any{}
+	for i, ch := range s.channels[g] {
+		channels = append(channels, map[string]any{
+			"id": ch.ID, "type": 0, "guild_id": g, "name": ch.Name, "position": i, "flags": 0,
+			"permission_overwrites": []any{}, "nsfw": false, "parent_id": nil, "topic": nil,
+			"last_message_id": nil, "rate_limit_per_user": 0,
+		})
+	}
 	return map[string]any{
 		"id": g, "name": "Guild " + g, "icon": nil, "owner_id": DefaultUserID,
 		"joined_at": joinedAt, "large": false, "unavailable": false, "member_count": 2,
 		"preferred_locale": "en-US", "features": []any{}, "emojis": []any{}, "stickers": []any{},
-		"channels": []any{}, "threads": []any{}, "members": []any{}, "voice_states": []any{},
+		"channels": channels, "threads": []any{}, "members": []any{}, "voice_states": []any{},
 		"presences": []any{}, "stage_instances": []any{}, "guild_scheduled_events": []any{},
 		"roles": []any{map[string]any{
 			"id": g, "name": "@everyone", "permissions": fmt.Sprint(DefaultMemberPermissions),

@@ -243,6 +243,8 @@ type Opt struct {
 	Value   any    `json:"value,omitempty"`
 	Options []Opt  `json:"options,omitempty"`
 	Focused bool   `json:"focused,omitempty"`
+
+	attachment *Attachment // for AttachmentOpt: what goes into resolved
 }
 
 // StringOpt is a STRING option.
@@ -329,6 +331,8 @@ type Resolved struct {
 	Roles    map[string]map[string]any `json:"roles,omitempty"`
 	Channels map[string]map[string]any `json:"channels,omitempty"`
 	Messages map[string]*Message       `json:"messages,omitempty"`
+	// Attachments holds the files of ATTACHMENT options (AttachmentOpt).
+	Attachments map[string]Attachment `json:"attachments,omitempty"`
 }
 
 // ComponentData is the data of a MESSAGE_COMPONENT interaction.
@@ -455,6 +459,12 @@ func resolveOpts(guildID string, opts []Opt) *Resolved {
 	walk = func(opts []Opt) {
 		for _, o := range opts {
 			walk(o.Options)
+			if o.attachment != nil {
+				if r.Attachments == nil {
+					r.Attachments = map[string]Attachment{}
+				}
+				r.Attachments[o.attachment.ID] = *o.attachment
+			}
 			id, _ := o.Value.(string)
 			if id == "" {
 				continue
@@ -487,7 +497,7 @@ func resolveOpts(guildID string, opts []Opt) *Resolved {
 		}
 	}
 	walk(opts)
-	if r.Users == nil && r.Channels == nil && r.Roles == nil {
+	if r.Users == nil && r.Channels == nil && r.Roles == nil && r.Attachments == nil {
 		return nil
 	}
 	return r

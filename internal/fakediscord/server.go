@@ -73,6 +73,8 @@ type Server struct {
 	commandIDs   map[string]string // guild + "/" + type + "/" + name → id
 	faults       []*fault
 	transports   []*http.Transport
+	cdn          map[string]*cdnFile  // channel id + "/" + attachment id
+	channels     map[string][]Channel // text channels by guild id, for GUILD_CREATE
 
 	wg sync.WaitGroup // gateway connection goroutines
 }
@@ -109,6 +111,23 @@ func WithBotUser(u User) Option {
 // and, when the session asked for the GUILDS intent, a GUILD_CREATE follows
 // for each, as on Discord. The default is DefaultGuildID.
 func WithGuilds(ids ...string) Option { return func(s *Server) { s.guilds = ids } }
+
+// Channel is a guild text channel that GUILD_CREATE lists.
+type Channel struct {
+	ID   string
+	Name string
+}
+
+// WithChannel adds a text channel to the GUILD_CREATE of guildID, so that a
+// client's state knows its name. Without it guilds list no channels.
+func WithChannel(guildID, channelID, name string) Option {
+	return func(s *Server) {
+		if s.channels == nil {
+			s.channels = map[string][]Channel{}
+		}
+		s.channels[guildID] = append(s.channels[guildID], Channel{ID: channelID, Name: name})
+	}
+}
 
 // WithHeartbeatInterval sets the heartbeat_interval sent in HELLO.
 func WithHeartbeatInterval(d time.Duration) Option { return func(s *Server) { s.heartbeat = d } }
@@ -276,6 +295,10 @@ func (s *Server) waitFor(timeout time.Duration, find func() bool) bool {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if websocket.IsWebSocketUpgrade(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
 		s.serveGateway(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/attachments/") {
+		s.serveCDN(w, r)
 		return
 	}
 	s.serveREST(w, r)

@@ -223,6 +223,60 @@ func checkModal(data map[string]any) []violation {
 		vs = append(vs, violation{"data.components", "BASE_TYPE_BAD_LENGTH", fmt.Sprintf("Must be between 1 and 5 in length (got %d).", len(rows))})
 	}
 	vs = append(vs, checkCustomIDs(rows, "data.components")...)
+	for i, r := range rows {
+		vs = append(vs, checkModalRow(r, fmt.Sprintf("data.components.%d", i))...)
+	}
+	return vs
+}
+
+// checkModalRow checks one row of a modal: an action row holding one text
+// input, with the documented limits (the spec has them too; these hold
+// where shared/ is absent, and min_length <= max_length, which it lacks).
+func checkModalRow(r any, path string) []violation {
+	row, _ := r.(map[string]any)
+	if typ, _ := intOf(row["type"]); typ != 1 {
+		// Label (18) and text display (10) rows are newer than discordgo v0.29.0.
+		return nil
+	}
+	inner, _ := row["components"].([]any)
+	if len(inner) != 1 {
+		return []violation{{path + ".components", "BASE_TYPE_BAD_LENGTH",
+			fmt.Sprintf("a modal's action row holds exactly one text input (got %d components)", len(inner))}}
+	}
+	ti, _ := inner[0].(map[string]any)
+	p := path + ".components.0"
+	if typ, _ := intOf(ti["type"]); typ != 4 {
+		return []violation{{p + ".type", "COMPONENT_TYPE_INVALID", fmt.Sprintf("a modal's action row holds a text input (type 4), not type %d", typ)}}
+	}
+	var vs []violation
+	add := func(field, code, format string, args ...any) {
+		vs = append(vs, violation{p + "." + field, code, fmt.Sprintf(format, args...)})
+	}
+	if style, _ := intOf(ti["style"]); style != 1 && style != 2 {
+		add("style", "BASE_TYPE_CHOICES", "Value must be one of (1, 2) (got %d).", style)
+	}
+	if label, ok := ti["label"].(string); ok {
+		if n := runes(label); n < 1 || n > 45 {
+			add("label", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 45 in length (got %d).", n)
+		}
+	}
+	if ph, ok := ti["placeholder"].(string); ok && runes(ph) > 100 {
+		add("placeholder", "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length (got %d).", runes(ph))
+	}
+	if v, ok := ti["value"].(string); ok && runes(v) > 4000 {
+		add("value", "BASE_TYPE_MAX_LENGTH", "Must be 4000 or fewer in length (got %d).", runes(v))
+	}
+	minLen, hasMin := intOf(ti["min_length"])
+	maxLen, hasMax := intOf(ti["max_length"])
+	if hasMin && (minLen < 0 || minLen > 4000) {
+		add("min_length", "NUMBER_TYPE_MAX", "Must be between 0 and 4000 (got %d).", minLen)
+	}
+	if hasMax && (maxLen < 1 || maxLen > 4000) {
+		add("max_length", "NUMBER_TYPE_MAX", "Must be between 1 and 4000 (got %d).", maxLen)
+	}
+	if hasMin && hasMax && minLen > maxLen {
+		add("min_length", "BASE_TYPE_BAD_LENGTH", "min_length %d is greater than max_length %d.", minLen, maxLen)
+	}
 	return vs
 }
 

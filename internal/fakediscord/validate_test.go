@@ -127,6 +127,18 @@ func TestCheckCallback(t *testing.T) {
 			want: []string{"data.choices.0.name: Must be between 1 and 100", "data.choices.0.value: Must be 100 or fewer"}},
 		{name: "Type9", body: `{"type":9,"data":{"custom_id":"","title":"` + strings.Repeat("t", 46) + `","components":[]}}`,
 			want: []string{"data.custom_id: Must be between 1 and 100", "data.title: Must be between 1 and 45", "data.components: Must be between 1 and 5"}},
+		{name: "Type9OK", body: `{"type":9,"data":{"custom_id":"f","title":"Form","components":[` +
+			`{"type":1,"components":[{"type":4,"custom_id":"a","style":2,"label":"Text","max_length":4000,"required":true}]}]}}`},
+		{name: "Type9TextInput", body: `{"type":9,"data":{"custom_id":"f","title":"Form","components":[` +
+			`{"type":1,"components":[{"type":4,"custom_id":"a","style":3,"label":"` + strings.Repeat("l", 46) + `",` +
+			`"placeholder":"` + strings.Repeat("p", 101) + `","min_length":10,"max_length":5}]},` +
+			`{"type":1,"components":[{"type":4,"custom_id":"b","style":1,"label":"B","max_length":4001}]},` +
+			`{"type":1,"components":[{"type":2,"custom_id":"c","style":1,"label":"C"}]},` +
+			`{"type":1,"components":[]}]}}`,
+			want: []string{"data.components.0.components.0.style", "data.components.0.components.0.label: Must be between 1 and 45",
+				"data.components.0.components.0.placeholder", "min_length 10 is greater than max_length 5",
+				"data.components.1.components.0.max_length", "data.components.2.components.0.type",
+				"data.components.3.components: a modal's action row holds exactly one text input"}},
 		{name: "NoType", body: `{}`, want: []string{"type: callback type is required"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { checkWant(t, checkCallback(obj(t, tc.body), nil), tc.want) })
