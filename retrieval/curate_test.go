@@ -284,7 +284,7 @@ func TestIndex_EditSource(t *testing.T) {
 		// Clearing optional fields.
 		src, err = ix.EditSource(ctx, "news", curator, id, retrieval.SourceEdit{Author: str(""), URL: str(""), Published: str(" ")})
 		require.NoError(t, err)
-		assert.Empty(t, src.Author + src.URL + src.Published)
+		assert.Empty(t, src.Author+src.URL+src.Published)
 		MustCheckFTS(t, ix)
 	})
 	t.Run("NoChange", func(t *testing.T) {
