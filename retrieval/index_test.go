@@ -2,8 +2,10 @@ package retrieval_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -528,4 +530,84 @@ func TestIndex_Concurrent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, srcs, len(newsDocs)+10)
 	require.NoError(t, ix.CheckFTSForTest(ctx))
+}
+
+// TestIndex_Open_Upgrade opens, with this code, a database written before
+// curation existed (only migration 0001 applied, rows as Add wrote them
+// then) and checks that 0002 upgrades it in place.
+func TestIndex_Open_Upgrade(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=1&_journal_mode=WAL")
+	require.NoError(t, err)
+	schema, err := os.ReadFile("migrations/0001_init.sql")
+	require.NoError(t, err)
+	const (
+		said = "\"We will never accept this at all,\" said Sergei Ryabkov."
+		text = "Moscow answered on Tuesday.\n" + said + "\n"
+		qs   = len("Moscow answered on Tuesday.\n") + 1 // the quote's start
+		qe   = qs + len("We will never accept this at all,")
+	)
+	for _, stmt := range []string{
+		`CREATE TABLE migrations (name TEXT PRIMARY KEY)`,
+		string(schema),
+		`INSERT INTO migrations (name) VALUES ('migrations/0001_init.sql')`,
+		`INSERT INTO libraries (id, name, created_at) VALUES (1, 'news', '2025-12-01T10:00:00Z')`,
+		`INSERT INTO sources (id, library_id, title, origin, format, text, sha256, added_at, updated_at) VALUES
+			(1, 1, 'From a file', 'news/a.txt', 'text', '` + text + `', 'aaa', '2025-12-01T10:00:00Z', '2025-12-01T10:00:00Z'),
+			(2, 1, 'From a link', 'https://example.org/b', 'html', 'Penguins waddle.', 'bbb', '2025-12-01T10:00:00Z', '2025-12-02T10:00:00Z')`,
+		`INSERT INTO paragraphs (source_id, idx, span_start, span_end) VALUES (1, 1, 0, 27), (1, 2, 28, ` +
+			fmt.Sprint(len(text)-1) + `), (2, 1, 0, 16)`,
+		`INSERT INTO sentences (id, source_id, paragraph, span_start, span_end) VALUES (1, 1, 1, 0, 27), (2, 1, 2, 28, ` +
+			fmt.Sprint(len(text)-1) + `), (3, 2, 1, 0, 16)`,
+		fmt.Sprintf(`INSERT INTO quotes (id, source_id, text, span_start, span_end, paragraph, speaker, speaker_kind, confidence)
+			VALUES (1, 1, 'We will never accept this at all,', %d, %d, 2, 'Sergei Ryabkov', 'person', 0.9)`, qs, qe),
+		fmt.Sprintf(`INSERT INTO units (kind, library_id, source_id, quote_id, sentence_id, span_start, span_end, paragraph, text, speaker)
+			VALUES ('passage', 1, 1, NULL, 1, 0, 27, 1, 'Moscow answered on Tuesday.', ''),
+			('passage', 1, 1, NULL, 2, 28, %d, 2, '%s', ''),
+			('passage', 1, 2, NULL, 3, 0, 16, 1, 'Penguins waddle.', ''),
+			('quote', 1, 1, 1, NULL, %d, %d, 2, 'We will never accept this at all,', 'Sergei Ryabkov')`,
+			len(text)-1, strings.ReplaceAll(said, "'", "''"), qs, qe),
+	} {
+		_, err := db.Exec(stmt)
+		require.NoError(t, err, stmt)
+	}
+	require.NoError(t, db.Close())
+
+	ix := MustOpenIndexAt(t, path)
+	require.NoError(t, ix.CheckFTSForTest(ctx))
+	srcs, err := ix.Sources(ctx, "news")
+	require.NoError(t, err)
+	require.Len(t, srcs, 2)
+	assert.Empty(t, srcs[0].AuthorID)
+	assert.True(t, srcs[0].FetchedAt.IsZero(), "a file was never fetched")
+	assert.Equal(t, time.Date(2025, 12, 2, 10, 0, 0, 0, time.UTC), srcs[1].FetchedAt, "a link was fetched when last written")
+	h, err := ix.History(ctx, "news", 0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, h)
+
+	// The old rows work with the new code.
+	res, err := ix.Search(ctx, retrieval.Query{Library: "news", Text: "never accept"})
+	require.NoError(t, err)
+	require.Equal(t, "We will never accept this at all,", res[0].Text)
+	_, err = ix.FixQuote(ctx, "news", retrieval.LocalActor, 1, "Maria Zakharova", "")
+	require.NoError(t, err)
+	_, err = ix.HideQuote(ctx, "news", retrieval.LocalActor, 1, true)
+	require.NoError(t, err)
+	_, err = ix.Search(ctx, retrieval.Query{Library: "news", Text: "never accept"})
+	require.ErrorIs(t, err, retrieval.ErrNoMatch)
+	require.NoError(t, ix.CreateCollection(ctx, "news", retrieval.LocalActor, "Old"))
+	require.NoError(t, ix.CollectSources(ctx, "news", retrieval.LocalActor, "Old", false, 1, 2))
+	_, err = ix.RemoveSourceAs(ctx, "news", retrieval.LocalActor, 2)
+	require.NoError(t, err)
+	require.NoError(t, ix.CheckFTSForTest(ctx))
+	require.NoError(t, ix.Close())
+
+	// Opening again applies nothing more and keeps the changes.
+	ix2 := MustOpenIndexAt(t, path)
+	q, err := ix2.Quotes(ctx, retrieval.QuoteFilter{Library: "news", Hidden: true})
+	require.NoError(t, err)
+	require.Len(t, q, 1)
+	assert.Equal(t, "Maria Zakharova", q[0].Speaker)
+	require.NoError(t, ix2.CheckFTSForTest(ctx))
 }
