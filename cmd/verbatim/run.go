@@ -31,6 +31,7 @@ Usage:
   verbatim source text [--db PATH] [--library NAME] ID
   verbatim source rm [--db PATH] [--library NAME] ID
   verbatim eval [--db PATH] [--library NAME] [-k N]
+  verbatim audit [--db PATH] [--library NAME] [--source ID] [--csv|--json]
   verbatim serve
 
 The database is --db, else $VERBATIM_DB, else verbatim.db in the working
@@ -92,6 +93,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.runSource(ctx, args)
 	case "eval":
 		err = m.runEval(ctx, args)
+	case "audit":
+		err = m.runAudit(ctx, args)
 	case "serve":
 		err = m.runServe(ctx, args)
 	case "help", "-h", "-help", "--help":
