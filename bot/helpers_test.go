@@ -209,15 +209,30 @@ func CheckLimits(tb testing.TB, rc recorded) {
 			tb.Errorf("%d choices, limit 25", len(m.Choices))
 		}
 		for _, c := range m.Choices {
-			v, _ := c.Value.(string)
 			if n := utf8.RuneCountInString(c.Name); n < 1 || n > 100 {
 				tb.Errorf("choice name %q: %d characters", c.Name, n)
+			}
+			v, ok := c.Value.(string)
+			if !ok {
+				if _, num := c.Value.(float64); !num {
+					tb.Errorf("choice value %v is neither a string nor a number", c.Value)
+				}
+				continue
 			}
 			if n := utf8.RuneCountInString(v); n < 1 || n > 100 {
 				tb.Errorf("choice value %q: %d characters", v, n)
 			}
 		}
 		return
+	}
+	if rc.Call == "InteractionRespond" {
+		switch m.Type {
+		case int(discordgo.InteractionResponseDeferredMessageUpdate):
+			return
+		case int(discordgo.InteractionResponseModal):
+			checkModal(tb, rc)
+			return
+		}
 	}
 	if m.AllowedMentions == nil || m.AllowedMentions.Parse == nil || len(m.AllowedMentions.Parse) != 0 {
 		tb.Errorf("%s: allowed_mentions is %+v, want parse: []", rc.Call, m.AllowedMentions)
@@ -229,7 +244,7 @@ func CheckLimits(tb testing.TB, rc recorded) {
 				tb.Errorf("deferred response with flags %d: only EPHEMERAL is allowed", m.Flags)
 			}
 			return
-		case int(discordgo.InteractionResponseChannelMessageWithSource):
+		case int(discordgo.InteractionResponseChannelMessageWithSource), int(discordgo.InteractionResponseUpdateMessage):
 		default:
 			tb.Errorf("unexpected response type %d", m.Type)
 		}
@@ -290,6 +305,51 @@ func CheckLimits(tb testing.TB, rc recorded) {
 			if n := utf8.RuneCountInString(b.Label); n > 80 {
 				tb.Errorf("button label %q too long", b.Label)
 			}
+		}
+	}
+}
+
+// checkModal checks a modal response against Discord's limits: custom_id
+// 1-100, title 1-45, 1-5 rows of one text input each, label 1-45,
+// max_length at most 4000.
+func checkModal(tb testing.TB, rc recorded) {
+	tb.Helper()
+	var resp struct {
+		Data struct {
+			CustomID   string `json:"custom_id"`
+			Title      string `json:"title"`
+			Components []struct {
+				Components []struct {
+					Type      int    `json:"type"`
+					CustomID  string `json:"custom_id"`
+					Label     string `json:"label"`
+					MaxLength int    `json:"max_length"`
+				} `json:"components"`
+			} `json:"components"`
+		} `json:"data"`
+	}
+	require.NoError(tb, json.Unmarshal(rc.Body, &resp))
+	d := resp.Data
+	if n := len(d.CustomID); n < 1 || n > 100 {
+		tb.Errorf("modal custom_id %q: %d characters", d.CustomID, n)
+	}
+	if n := utf8.RuneCountInString(d.Title); n < 1 || n > 45 {
+		tb.Errorf("modal title %q: %d characters, limit 45", d.Title, n)
+	}
+	if n := len(d.Components); n < 1 || n > 5 {
+		tb.Errorf("modal has %d rows, want 1-5", n)
+	}
+	for _, row := range d.Components {
+		if len(row.Components) != 1 || row.Components[0].Type != 4 {
+			tb.Errorf("modal row %+v: want one text input", row)
+			continue
+		}
+		ti := row.Components[0]
+		if n := utf8.RuneCountInString(ti.Label); n < 1 || n > 45 {
+			tb.Errorf("text input label %q: %d characters, limit 45", ti.Label, n)
+		}
+		if ti.MaxLength > 4000 {
+			tb.Errorf("text input max_length %d, limit 4000", ti.MaxLength)
 		}
 	}
 }

@@ -113,7 +113,11 @@ func sourceEmbed(src retrieval.Source, qs, hidden []retrieval.Quote, colls []ret
 	if u := linkURL(src.URL); u != "" {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Link", Value: clip(u, 1000)})
 	}
-	e.Fields = append(e.Fields, field("Added from", originLabel(src.Origin)))
+	if u := linkURL(src.Origin); u != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Added from", Value: clip("link "+u, 1000)})
+	} else {
+		e.Fields = append(e.Fields, field("Added from", originLabel(src.Origin)))
+	}
 	if !src.AddedAt.IsZero() {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Added", Value: timestamp(src.AddedAt, "f"), Inline: true})
 	}
@@ -186,8 +190,6 @@ func originLabel(origin string) string {
 		return "pasted text"
 	case strings.HasPrefix(origin, originMessage):
 		return "a Discord message"
-	case strings.HasPrefix(origin, "http://") || strings.HasPrefix(origin, "https://"):
-		return "link " + origin
 	case origin == "":
 		return "unknown"
 	}

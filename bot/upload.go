@@ -375,6 +375,7 @@ func (b *Bot) addMessage(c *call, data discordgo.ApplicationCommandInteractionDa
 			if err != nil {
 				return b.curateError(c, library, err)
 			}
+			doc.AuthorID = meta.AuthorID // ParseDocument keeps only what it reads
 			return b.addDocument(ctx, c, library, actor, doc)
 		})
 	})
