@@ -31,6 +31,7 @@ Usage:
   verbatim source text [--db PATH] [--library NAME] ID
   verbatim source rm [--db PATH] [--library NAME] ID
   verbatim eval [--db PATH] [--library NAME] [-k N]
+  verbatim eval polnear DIR [--errors FILE]
   verbatim audit [--db PATH] [--library NAME] [--source ID] [--csv|--json]
   verbatim serve
 
