@@ -58,7 +58,7 @@ func (b *Bot) quoteHide(c *call, opts []*discordgo.ApplicationCommandInteraction
 // collection answers the /collection subcommands.
 func (b *Bot) collection(c *call, sub string, opts []*discordgo.ApplicationCommandInteractionDataOption) {
 	name, _ := textOption(opts, optName)
-	sourceID, _ := intOption(opts, optSource)
+	sourceID, _, sourceOK := sourceOption(opts, optSource)
 	channelID := c.i.ChannelID
 	b.curated(c, accessCurator, false, func(ctx context.Context, library string, actor retrieval.Actor) step {
 		quoted := func(n string) string {
@@ -79,6 +79,9 @@ func (b *Bot) collection(c *call, sub string, opts []*discordgo.ApplicationComma
 					"Channels scoped to it should be unscoped with `/collection unscope`.", quoted(name))
 			}
 		case subAdd, subRemove:
+			if !sourceOK {
+				return now(textReply(msgPickSource, true))
+			}
 			if err = b.Curator.CollectSources(ctx, library, actor, name, sub == subRemove, sourceID); err == nil {
 				if sub == subAdd {
 					msg = fmt.Sprintf("**Added** source #%d to the collection %s.", sourceID, quoted(name))
@@ -246,7 +249,7 @@ func (b *Bot) curateAutocomplete(c *call, data discordgo.ApplicationCommandInter
 			if typed != "" && !strings.HasPrefix(id, typed) && !strings.Contains(strings.ToLower(label), typed) {
 				continue
 			}
-			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(oneLine(label), maxChoiceName), Value: s.ID})
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(oneLine(label), maxChoiceName), Value: id})
 		}
 	case optName:
 		colls, err := b.Curator.Collections(ctx, library)

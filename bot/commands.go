@@ -159,15 +159,19 @@ func CurationCommands() []*discordgo.ApplicationCommand {
 	}
 	id := func(name, desc string, required bool) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
-			Name: name, Description: desc, Required: required, MinValue: &minID, Autocomplete: true}
+			Name: name, Description: desc, Required: required, MinValue: &minID}
 	}
-	sourceID := func(required bool) *discordgo.ApplicationCommandOption {
-		return id(optID, "The source's id (type to search the titles)", required)
-	}
-	quoteID := func() *discordgo.ApplicationCommandOption {
-		o := id(optID, "The quote's id, as on its card (“quote #123”)", true)
-		o.Autocomplete = false
+	// Sources are named by id, but the option is a string: Discord lets
+	// nothing but digits into an integer option, and a curator finds a
+	// source by typing words of its title.
+	source := func(name string, required bool) *discordgo.ApplicationCommandOption {
+		o := str(name, "The source: type words of its title and pick it, or its id", required, 100)
+		o.Autocomplete = true
 		return o
+	}
+	sourceID := func(required bool) *discordgo.ApplicationCommandOption { return source(optID, required) }
+	quoteID := func() *discordgo.ApplicationCommandOption {
+		return id(optID, "The quote's id, as on its card (“quote #123”)", true)
 	}
 	collection := func(desc string) *discordgo.ApplicationCommandOption {
 		o := str(optName, desc, true, maxCollectionName)
@@ -240,10 +244,8 @@ func CurationCommands() []*discordgo.ApplicationCommand {
 			Options: []*discordgo.ApplicationCommandOption{
 				sub(subCreate, "Create an empty collection", str(optName, "Its name", true, maxCollectionName)),
 				sub(subDelete, "Delete a collection (its sources stay in the library)", collection("The collection")),
-				sub(subAdd, "Add a source to a collection", collection("The collection"),
-					id(optSource, "The source's id (type to search the titles)", true)),
-				sub(subRemove, "Take a source out of a collection", collection("The collection"),
-					id(optSource, "The source's id (type to search the titles)", true)),
+				sub(subAdd, "Add a source to a collection", collection("The collection"), source(optSource, true)),
+				sub(subRemove, "Take a source out of a collection", collection("The collection"), source(optSource, true)),
 				sub(subList, "List the collections and their sources"),
 				sub(subScope, "Answer only from this collection in this channel", collection("The collection")),
 				sub(subUnscope, "Answer from the whole library in this channel again"),

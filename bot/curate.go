@@ -313,8 +313,11 @@ func (b *Bot) curate(c *call, data discordgo.ApplicationCommandInteractionData) 
 	case cmdSource + " " + subRefresh:
 		b.sourceRefresh(c, opts)
 	case cmdSource + " " + subHistory:
-		id, _ := intOption(opts, optID)
+		id, given, ok := sourceOption(opts, optID)
 		b.curated(c, accessCurator, false, func(ctx context.Context, library string, _ retrieval.Actor) step {
+			if given && !ok {
+				return now(textReply(msgPickSource, true))
+			}
 			return now(b.historyPage(ctx, c, library, id, 0))
 		})
 	case cmdQuote + " " + subFix:
@@ -450,14 +453,28 @@ func intOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name s
 		switch v := o.Value.(type) {
 		case float64:
 			return int64(v), true
-		case int64:
-			return v, true
 		case string: // a focused option while typing
 			n, err := strconv.ParseInt(v, 10, 64)
 			return n, err == nil
 		}
 	}
 	return 0, false
+}
+
+// sourceOption reads the source option name: a STRING option, so that a
+// curator can type words of the title and pick from the suggestions,
+// whose values are ids; typing the id (or "#id") works too. given is
+// whether the option is there at all, ok whether it names an id.
+func sourceOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) (id int64, given, ok bool) {
+	if n, ok := intOption(opts, name); ok {
+		return n, true, n > 0
+	}
+	v, given := textOption(opts, name)
+	if !given {
+		return 0, false, false
+	}
+	n, err := strconv.ParseInt(strings.TrimPrefix(v, "#"), 10, 64)
+	return n, true, err == nil && n > 0
 }
 
 // optionValue returns the raw string value of option name (an attachment,

@@ -958,7 +958,7 @@ func TestCurateAutocomplete(t *testing.T) {
 	b := newCurateBot(t, lib, &fakeCurator{})
 	ac := func(perms, typed string) []choice {
 		i := cmd{name: "source", perms: perms,
-			options: sub("show", fmt.Sprintf(`{"name":"id","type":4,"value":%q,"focused":true}`, typed))}.interaction(t)
+			options: sub("show", fmt.Sprintf(`{"name":"id","type":3,"value":%q,"focused":true}`, typed))}.interaction(t)
 		i.Type = discordgo.InteractionApplicationCommandAutocomplete
 		calls := b.Do(t, i)
 		require.Len(t, calls, 1)
@@ -967,7 +967,7 @@ func TestCurateAutocomplete(t *testing.T) {
 	got := ac(permsModerator, "arc")
 	require.Len(t, got, 1)
 	assert.Equal(t, "#12 Arctic briefing — B. Writer", got[0].Name)
-	assert.EqualValues(t, 12, got[0].Value)
+	assert.Equal(t, "12", got[0].Value, "the id, for a STRING option")
 	assert.Len(t, ac(permsModerator, "1"), 2, "ids starting with 1")
 	assert.Empty(t, ac(permsMember, ""), "nothing for members who cannot curate")
 }

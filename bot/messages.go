@@ -33,6 +33,7 @@ const (
 	msgManagersOnly        = "Only members who can manage this server can change this setting."
 	msgNotYourConfirmation = "Only the moderator who asked can confirm or cancel this."
 	msgEmptyLibrary        = "This server's library is empty. Add a source with `/source add` (a file or a link), `/source paste`, or a message's **Add as source** menu."
+	msgPickSource          = "Name the source by its id: start typing words of its title and pick it from the list, or see the ids with `/source list`."
 	msgUnknownSource       = "No source in this server's library has that id. `/source list` shows the ids."
 	msgUnknownQuote        = "No quote in this server's library has that id. Quote ids are at the foot of each card (“quote #123”) and in `/source show`."
 	msgUnknownCollection   = "This server has no collection of that name. `/collection list` shows them; `/collection create` makes one."

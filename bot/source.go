@@ -68,8 +68,11 @@ func (b *Bot) sourceListPage(ctx context.Context, c *call, library string, offse
 // sourceShow answers /source show: a source's details, its collections,
 // when it was last fetched and its quotes with their ids.
 func (b *Bot) sourceShow(c *call, opts []*discordgo.ApplicationCommandInteractionDataOption) {
-	id, _ := intOption(opts, optID)
+	id, _, idOK := sourceOption(opts, optID)
 	b.curated(c, accessCurator, false, func(ctx context.Context, library string, _ retrieval.Actor) step {
+		if !idOK {
+			return now(textReply(msgPickSource, true))
+		}
 		src, err := b.Curator.Source(ctx, library, id)
 		if err != nil {
 			return now(b.curateError(c, library, err))
@@ -198,7 +201,7 @@ func originLabel(origin string) string {
 
 // sourceEdit answers /source edit: the fields given change.
 func (b *Bot) sourceEdit(c *call, opts []*discordgo.ApplicationCommandInteractionDataOption) {
-	id, _ := intOption(opts, optID)
+	id, _, idOK := sourceOption(opts, optID)
 	var e retrieval.SourceEdit
 	if v, ok := textOption(opts, optTitle); ok {
 		e.Title = &v
@@ -214,6 +217,8 @@ func (b *Bot) sourceEdit(c *call, opts []*discordgo.ApplicationCommandInteractio
 	}
 	b.curated(c, accessCurator, false, func(ctx context.Context, library string, actor retrieval.Actor) step {
 		switch {
+		case !idOK:
+			return now(textReply(msgPickSource, true))
 		case e.Title == nil && e.Author == nil && e.URL == nil && e.Published == nil:
 			return now(textReply(msgEditWhat, true))
 		case e.Published != nil && !validDate(*e.Published):
@@ -248,8 +253,11 @@ func (b *Bot) sourceEdit(c *call, opts []*discordgo.ApplicationCommandInteractio
 // sourceRemove answers /source remove with a confirmation: the buttons
 // name state that only the moderator who asked, in this server, can use.
 func (b *Bot) sourceRemove(c *call, opts []*discordgo.ApplicationCommandInteractionDataOption) {
-	id, _ := intOption(opts, optID)
+	id, _, idOK := sourceOption(opts, optID)
 	b.curated(c, accessCurator, false, func(ctx context.Context, library string, _ retrieval.Actor) step {
+		if !idOK {
+			return now(textReply(msgPickSource, true))
+		}
 		src, err := b.Curator.Source(ctx, library, id)
 		if err != nil {
 			return now(b.curateError(c, library, err))
@@ -275,8 +283,11 @@ func (b *Bot) sourceRemove(c *call, opts []*discordgo.ApplicationCommandInteract
 // sourceRefresh answers /source refresh: the source's link is fetched
 // again and its text replaced if it changed.
 func (b *Bot) sourceRefresh(c *call, opts []*discordgo.ApplicationCommandInteractionDataOption) {
-	id, _ := intOption(opts, optID)
+	id, _, idOK := sourceOption(opts, optID)
 	b.curated(c, accessCurator, false, func(ctx context.Context, library string, actor retrieval.Actor) step {
+		if !idOK {
+			return now(textReply(msgPickSource, true))
+		}
 		if b.Fetcher == nil {
 			return now(textReply(msgNoFetcher, true))
 		}
@@ -380,8 +391,11 @@ func (b *Bot) optOut(c *call) {
 		if n == 0 {
 			return now(textReply("None of your messages are in this server's library, so there was nothing to remove.", true))
 		}
-		return now(textReply(fmt.Sprintf("Removed %d of your message%s from this server's library. "+
-			"I will not quote %s any more.", n, plural(n), map[bool]string{true: "it", false: "them"}[n == 1]), true))
+		if n == 1 {
+			return now(textReply("Removed your message from this server's library. I will not quote it any more.", true))
+		}
+		return now(textReply(fmt.Sprintf("Removed %d of your messages from this server's library. "+
+			"I will not quote them any more.", n), true))
 	})
 }
 
