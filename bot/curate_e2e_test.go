@@ -204,11 +204,12 @@ func TestE2E_Curate(t *testing.T) {
 			_, m := e.do(slash(cModID, modPerms, "source", fakediscord.Subcommand("add", fakediscord.AttachmentOpt("file", a))))
 			assert.Contains(t, m.text(), tc.want, tc.name)
 		}
-		big := f.AddAttachment("big.txt", "text/plain", []byte(strings.Repeat("All work and no play. ", 1000)))
-		b.MaxUpload = 1000 // read at each use
+		// Over the limit, though the attachment claims to be small: the
+		// download stops at the limit.
+		big := f.AddAttachment("big.txt", "text/plain", []byte(strings.Repeat("All work and no play. ", bot.DefaultMaxUpload/20)))
+		big.Size = 100
 		_, m := e.do(slash(cModID, modPerms, "source", fakediscord.Subcommand("add", fakediscord.AttachmentOpt("file", big))))
-		b.MaxUpload = bot.DefaultMaxUpload
-		assert.Contains(t, m.text(), "I accept files up to 1000 bytes")
+		assert.Contains(t, m.text(), "I accept files up to 10.0 MB")
 		assert.Equal(t, 1, sourceCount(t), "nothing stored")
 	})
 	t.Run("AddByURL", func(t *testing.T) {

@@ -762,6 +762,14 @@ func TestSourceEditShowListHistory(t *testing.T) {
 	}
 	b := newCurateBot(t, lib, cur)
 
+	t.Run("NotAnID", func(t *testing.T) {
+		for _, sc := range []string{"show", "remove", "refresh", "history"} {
+			m := final(t, b.Do(t, cmd{name: "source", options: sub(sc, strOpt("id", "arctic"))}.interaction(t)))
+			assert.Contains(t, m.text(), "pick it from the list", sc)
+		}
+		m := final(t, b.Do(t, cmd{name: "source", options: sub("show", strOpt("id", "#4"))}.interaction(t)))
+		require.Len(t, m.Embeds, 1, "#4 is an id")
+	})
 	t.Run("EditNothing", func(t *testing.T) {
 		m := final(t, b.Do(t, cmd{name: "source", options: sub("edit", intOpt("id", 4))}.interaction(t)))
 		assert.Contains(t, m.text(), "Say what to change")

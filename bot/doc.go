@@ -3,7 +3,10 @@
 // and turns errors into replies. It runs no SQL and does no ranking; what it
 // needs of the library it declares as small interfaces (Searcher,
 // SourceLister, QuoteLister, SpeakerLister, PassageReader, SampleLoader),
-// which *retrieval.Index satisfies.
+// which *retrieval.Index satisfies. Curation (moderators adding, editing
+// and removing sources, correcting quotes, collections, opt-out) goes
+// through Curator, also satisfied by *retrieval.Index, and links are
+// fetched through Fetcher (*retrieval.Fetcher).
 //
 // What it promises:
 //
@@ -21,4 +24,9 @@
 //     that searches is deferred first and completed by editing the reply.
 //   - Errors reach the user as short ephemeral messages; their details go
 //     to the Logger only. The token is never logged.
+//   - Only members with Manage Server, or the curator role the server
+//     set, change the library, and the bot checks it on every command,
+//     button and form, not only through default_member_permissions. Every
+//     change names its member in the audit log. Anyone may take their own
+//     messages out (/optout).
 package bot
