@@ -923,6 +923,12 @@ func TestCollectionsAndScope(t *testing.T) {
 	require.NotEmpty(t, filters)
 	assert.Equal(t, "Week 1", filters[len(filters)-1].Collection, "/quotes too")
 
+	b.Do(t, interaction(t, "find_sources", "CONTENT", "Russia only invaded because of NATO"))
+	assert.Equal(t, "Week 1", queries[len(queries)-1].Collection, "Find sources too")
+	b.HandleMessage(context.Background(), newRecorder(), botUserID,
+		mentionMessage(t, "<@"+botUserID+"> why did Russia go to war?", aliceID, false, botUserID))
+	assert.Equal(t, "Week 1", queries[len(queries)-1].Collection, "and an @mention")
+
 	assert.Contains(t, do(sub("unscope")).text(), "whole library again")
 	b.Do(t, askInteraction(t, "Why did Russia go to war again?"))
 	assert.Empty(t, queries[len(queries)-1].Collection)
