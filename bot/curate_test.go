@@ -569,7 +569,7 @@ func TestSourceAdd_URL(t *testing.T) {
 		{"Blocked", fmt.Errorf("http://10.0.0.1/: %w", retrieval.ErrBlockedAddress), "private or internal address"},
 		{"TooLarge", fmt.Errorf("%w: it is over 5 MiB", retrieval.ErrTooLarge), "too large"},
 		{"NotText", fmt.Errorf("%w: image/png", retrieval.ErrNotText), "not a web page or text"},
-		{"Timeout", fmt.Errorf("%w: https://x did not answer within 15s; try again later", retrieval.ErrFetch), "took too long to answer"},
+		{"Timeout", fmt.Errorf("%w: %w: https://x did not answer within 15s; try again later", retrieval.ErrFetch, retrieval.ErrFetchTimeout), "took too long to answer"},
 		{"Deadline", fmt.Errorf("fetch https://x: %w", context.DeadlineExceeded), "took too long to answer"},
 		{"Failed", fmt.Errorf("%w: status 404", retrieval.ErrFetch), "couldn't fetch that link"},
 		{"Binary", &retrieval.IngestError{File: "page.txt", Err: retrieval.ErrBinary}, "That is not text"},

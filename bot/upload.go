@@ -451,7 +451,7 @@ func isTimeout(err error) bool {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return true
 	}
-	return errors.Is(err, retrieval.ErrFetch) && strings.Contains(err.Error(), "did not answer within")
+	return errors.Is(err, retrieval.ErrFetchTimeout)
 }
 
 func firstNonEmpty(ss ...string) string {

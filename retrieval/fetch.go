@@ -32,6 +32,9 @@ var (
 	// ErrFetch means the page could not be fetched: a bad link, a network
 	// error, an error status or a timeout.
 	ErrFetch = errors.New("could not fetch the page")
+	// ErrFetchTimeout means the site did not answer in time. It comes
+	// wrapped together with ErrFetch, so errors.Is finds both.
+	ErrFetchTimeout = errors.New("the site did not answer in time")
 )
 
 // Fetcher defaults.
@@ -208,7 +211,7 @@ func fetchError(ctx context.Context, u *url.URL, timeout time.Duration, err erro
 	case errors.Is(err, ErrFetch):
 		return fmt.Errorf("%s: %w", u.Redacted(), err)
 	case isTimeout(err):
-		return fmt.Errorf("%w: %s did not answer within %v; try again later", ErrFetch, u.Redacted(), timeout)
+		return fmt.Errorf("%w: %w: %s did not answer within %v; try again later", ErrFetch, ErrFetchTimeout, u.Redacted(), timeout)
 	}
 	return fmt.Errorf("%w: %s: %w; check the link and try again", ErrFetch, u.Redacted(), err)
 }
