@@ -44,7 +44,7 @@ func (ix *Index) Speakers(ctx context.Context, library, prefix string, limit int
 	rows, err := ix.db.QueryContext(ctx, `
 		SELECT q.speaker, COUNT(*) AS n
 		FROM quotes q JOIN sources s ON s.id = q.source_id
-		WHERE s.library_id = ? AND q.speaker <> ''
+		WHERE s.library_id = ? AND q.speaker <> '' AND q.hidden = 0
 		GROUP BY q.speaker`, libID)
 	if err != nil {
 		return nil, fmt.Errorf("library %q speakers: %w", library, dbError(err))

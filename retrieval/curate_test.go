@@ -600,6 +600,9 @@ func TestIndex_HideQuote(t *testing.T) {
 		assert.NotContains(t, quoteTexts(t, ix, retrieval.QuoteFilter{Library: "news"}), q.Text)
 		assert.Empty(t, quoteTexts(t, ix, retrieval.QuoteFilter{Library: "news", Speaker: "Ryabkov"}))
 		assert.Empty(t, quoteTexts(t, ix, retrieval.QuoteFilter{Library: "news", SourceID: q.SourceID}))
+		speakers, err := ix.Speakers(ctx, "news", "Ryab", 10)
+		require.NoError(t, err)
+		assert.Empty(t, speakers, "a speaker whose only quote is hidden is not offered")
 		assert.Equal(t, []string{q.Text}, quoteTexts(t, ix, retrieval.QuoteFilter{Library: "news", Hidden: true}))
 		// Neither the quote nor the sentence holding it is a result.
 		for _, text := range searchTexts(t, ix, question) {
