@@ -33,6 +33,8 @@ Usage:
   verbatim eval [--db PATH] [--library NAME] [-k N]
   verbatim eval polnear DIR [--errors FILE]
   verbatim audit [--db PATH] [--library NAME] [--source ID] [--csv|--json]
+  verbatim check [--db PATH]
+  verbatim backup [--db PATH] [--force] BACKUP
   verbatim serve
 
 The database is --db, else $VERBATIM_DB, else verbatim.db in the working
@@ -96,6 +98,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.runEval(ctx, args)
 	case "audit":
 		err = m.runAudit(ctx, args)
+	case "check":
+		err = m.runCheck(ctx, args)
+	case "backup":
+		err = m.runBackup(ctx, args)
 	case "serve":
 		err = m.runServe(ctx, args)
 	case "help", "-h", "-help", "--help":
