@@ -77,14 +77,20 @@ func (b *Bot) findSources(c *call, data discordgo.ApplicationCommandInteractionD
 // after the user's last one. The reply is ephemeral.
 func (b *Bot) precheck(c *call, question string) (reply, bool) {
 	switch {
-	case utf8.RuneCountInString(question) > MaxQuestionLength:
-		return textReply(fmt.Sprintf("Please keep questions under %d characters.", MaxQuestionLength), true), false
+	case utf8.RuneCountInString(question) > b.MaxQuestion:
+		return textReply(fmt.Sprintf("Please keep questions under %d characters.", b.MaxQuestion), true), false
 	case len(retrieval.QueryTerms(question)) == 0:
 		return textReply(msgEmptyQuestion, true), false
 	}
 	if ok, wait := b.cool.allow(userID(c.i), b.Now()); !ok {
 		c.log.Info("cooldown", "wait", wait)
 		return textReply(msgCooldown(wait), true), false
+	}
+	// After the user's cooldown, so that one member's spam spends only
+	// their own allowance, not the server's.
+	if ok, wait := b.rate.allow(c.i.GuildID, b.Now()); !ok {
+		c.log.Info("server rate limit", "wait", wait)
+		return textReply(msgServerBusy(wait), true), false
 	}
 	return reply{}, true
 }
@@ -195,7 +201,11 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 			c.log.Info("cooldown; mention ignored", "wait", wait)
 			return
 		}
-		question = clip(question, MaxQuestionLength)
+		if ok, wait := b.rate.allow(m.GuildID, b.Now()); !ok {
+			c.log.Info("server rate limit; mention ignored", "wait", wait)
+			return
+		}
+		question = clip(question, b.MaxQuestion)
 		library := LibraryName(m.GuildID)
 		rep = b.answerPage(c, m.GuildID, library, b.scope(ctx, c, library, m.ChannelID), question, 0, false)
 	}

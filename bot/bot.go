@@ -142,6 +142,15 @@ type Bot struct {
 	// Cooldown is the time a user must wait between questions (/ask, an
 	// @mention, Find sources); 0 turns it off.
 	Cooldown time.Duration
+	// ServerRate is how many questions one server may ask per minute, all
+	// its members together, in bursts of up to ServerRate; 0 or less (what
+	// New sets) turns it off, and serve sets DefaultServerRate. Members
+	// over it are told privately to try again later.
+	ServerRate int
+	// MaxQuestion is the longest question accepted, in characters, at most
+	// MaxQuestionLength (which Discord enforces on /ask itself); longer
+	// @mention questions are cut to it.
+	MaxQuestion int
 	// MaxResults is the number of quote cards in one answer, 1 to 5.
 	MaxResults int
 	// StateTTL is how long the buttons of an answer keep working, and
@@ -180,6 +189,7 @@ type Bot struct {
 	cancel  context.CancelFunc
 	pages   *pageStore
 	cool    *cooldowns
+	rate    *serverLimiter
 	removes []func()
 
 	mu       sync.Mutex
@@ -206,6 +216,7 @@ func New(cfg Config, lib Library) *Bot {
 		Logger:          slog.Default(),
 		Now:             time.Now,
 		Cooldown:        DefaultCooldown,
+		MaxQuestion:     MaxQuestionLength,
 		MaxResults:      DefaultMaxResults,
 		StateTTL:        DefaultStateTTL,
 		MaxStates:       DefaultMaxStates,
@@ -262,6 +273,10 @@ func (b *Bot) init() {
 	}
 	b.pages = newPageStore(b.StateTTL, b.MaxStates)
 	b.cool = newCooldowns(b.Cooldown)
+	b.rate = newServerLimiter(b.ServerRate)
+	if b.MaxQuestion <= 0 || b.MaxQuestion > MaxQuestionLength {
+		b.MaxQuestion = MaxQuestionLength
+	}
 }
 
 // Open connects to Discord's gateway and registers the commands (a bulk

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -127,7 +129,7 @@ func (b *Bot) send(c *call, rep reply) {
 	if rep.ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	if err := c.r.InteractionRespond(c.i, &discordgo.InteractionResponse{
+	if err := respond(c, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data,
 	}); err != nil {
 		c.log.Error("respond to interaction", "err", err)
@@ -143,7 +145,7 @@ func (b *Bot) deferReply(c *call, ephemeral bool) bool {
 	if ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	if err := c.r.InteractionRespond(c.i, &discordgo.InteractionResponse{
+	if err := respond(c, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: data,
 	}); err != nil {
 		c.log.Error("defer interaction response", "err", err)
@@ -163,11 +165,16 @@ func (b *Bot) edit(c *call, rep reply) {
 	if components == nil {
 		components = []discordgo.MessageComponent{}
 	}
-	if _, err := c.r.InteractionResponseEdit(c.i, &discordgo.WebhookEdit{
+	edit := &discordgo.WebhookEdit{
 		Content:         &rep.content,
 		Embeds:          &embeds,
 		Components:      &components,
 		AllowedMentions: noMentions(),
+	}
+	// An edit is idempotent, so a 5xx is safe to retry.
+	if err := retry5xx(c.ctx, func() error {
+		_, err := c.r.InteractionResponseEdit(c.i, edit)
+		return err
 	}); err != nil {
 		c.log.Error("edit interaction response", "err", err)
 	}
@@ -207,10 +214,68 @@ func (b *Bot) choices(c *call, choices []*discordgo.ApplicationCommandOptionChoi
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
-	if err := c.r.InteractionRespond(c.i, &discordgo.InteractionResponse{
+	if err := respond(c, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}); err != nil {
 		c.log.Error("answer autocomplete", "err", err)
 	}
+}
+
+// restRetries is how many more times the bot sends a response or an edit
+// that Discord answered with a 5xx. discordgo v0.29.0 retries 502 itself
+// (and sleeps through 429s), but gives up on 500, 503 and 504 at once,
+// which would leave the user with "The application did not respond" or a
+// reply stuck at "thinking".
+const restRetries = 2
+
+// restRetryPause is the pause before the first retry; it doubles after.
+// Two retries take under a second, inside Discord's three seconds.
+var restRetryPause = 200 * time.Millisecond
+
+// serverError reports whether err is Discord answering with a 5xx.
+func serverError(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= http.StatusInternalServerError
+}
+
+// alreadyAcknowledged reports whether err is Discord's 40060: the
+// interaction has already been answered.
+func alreadyAcknowledged(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged
+}
+
+// retry5xx runs f, and again up to restRetries times while it fails with
+// a 5xx and ctx lasts.
+func retry5xx(ctx context.Context, f func() error) error {
+	err := f()
+	pause := restRetryPause
+	for n := 0; n < restRetries && serverError(err); n++ {
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		pause *= 2
+		err = f()
+	}
+	return err
+}
+
+// respond sends c's first response, retrying a 5xx. A 5xx may hide a
+// response Discord did take, so a retry answered 40060 (already
+// acknowledged) counts as done.
+func respond(c *call, resp *discordgo.InteractionResponse) error {
+	first := true
+	return retry5xx(c.ctx, func() error {
+		err := c.r.InteractionRespond(c.i, resp)
+		if !first && alreadyAcknowledged(err) {
+			return nil
+		}
+		first = false
+		return err
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,12 +30,17 @@ type Config struct {
 	DiscordToken   string        // DISCORD_TOKEN
 	DiscordGuildID string        // DISCORD_GUILD_ID: register commands in this server only
 	Cooldown       time.Duration // VERBATIM_COOLDOWN: between one user's questions
+	ServerRate     int           // VERBATIM_SERVER_RATE: questions per minute per server; 0 is off
+	MaxQuestion    int           // VERBATIM_MAX_QUESTION: characters, at most bot.MaxQuestionLength
+	MaxUpload      int64         // VERBATIM_MAX_UPLOAD_BYTES: largest attachment /source add takes
+	MaxFetch       int64         // VERBATIM_MAX_FETCH_BYTES: largest page /source add url: reads
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
 func DefaultConfig() Config {
 	return Config{DB: DefaultDB, Library: retrieval.DefaultLibrary, LogLevel: slog.LevelWarn,
-		Cooldown: bot.DefaultCooldown}
+		Cooldown: bot.DefaultCooldown, ServerRate: bot.DefaultServerRate, MaxQuestion: bot.MaxQuestionLength,
+		MaxUpload: bot.DefaultMaxUpload, MaxFetch: retrieval.DefaultFetchMaxBytes}
 }
 
 // String describes c without its token.
@@ -43,8 +49,9 @@ func (c Config) String() string {
 	if c.DiscordToken != "" {
 		token = "(set)"
 	}
-	return fmt.Sprintf("Config{DB: %q, Library: %q, LogLevel: %s, DiscordToken: %s, DiscordGuildID: %q, Cooldown: %s}",
-		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown)
+	return fmt.Sprintf("Config{DB: %q, Library: %q, LogLevel: %s, DiscordToken: %s, DiscordGuildID: %q, Cooldown: %s, "+
+		"ServerRate: %d, MaxQuestion: %d, MaxUpload: %d, MaxFetch: %d}",
+		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown, c.ServerRate, c.MaxQuestion, c.MaxUpload, c.MaxFetch)
 }
 
 // LoadConfig reads the configuration from getenv, falling back to
@@ -71,7 +78,39 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.Cooldown = d
 	}
+	docMax := int64(retrieval.MaxDocumentSize)
+	if err := intEnv(getenv, "VERBATIM_SERVER_RATE", 0, 1<<20, &c.ServerRate,
+		"a number of questions per minute (0 turns the limit off)"); err != nil {
+		return c, err
+	}
+	if err := intEnv(getenv, "VERBATIM_MAX_QUESTION", 1, bot.MaxQuestionLength, &c.MaxQuestion,
+		fmt.Sprintf("a number of characters from 1 to %d", bot.MaxQuestionLength)); err != nil {
+		return c, err
+	}
+	if err := intEnv(getenv, "VERBATIM_MAX_UPLOAD_BYTES", 1, docMax, &c.MaxUpload,
+		fmt.Sprintf("a number of bytes from 1 to %d", docMax)); err != nil {
+		return c, err
+	}
+	if err := intEnv(getenv, "VERBATIM_MAX_FETCH_BYTES", 1, docMax, &c.MaxFetch,
+		fmt.Sprintf("a number of bytes from 1 to %d", docMax)); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
+}
+
+// intEnv sets *dst from the integer variable name, if set, which must lie
+// in [lo, hi]; want says what to put there.
+func intEnv[T int | int64](getenv func(string) string, name string, lo, hi T, dst *T, want string) error {
+	raw := strings.TrimSpace(getenv(name))
+	if raw == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < int64(lo) || n > int64(hi) {
+		return fmt.Errorf("%s %q: use %s", name, raw, want)
+	}
+	*dst = T(n)
+	return nil
 }
 
 // Validate reports the first problem with c.

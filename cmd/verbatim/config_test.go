@@ -51,7 +51,27 @@ func TestLoadConfig(t *testing.T) {
 			t.Errorf("the token shows in %v", c)
 		}
 	})
+	t.Run("Limits", func(t *testing.T) {
+		c, err := LoadConfig(env("VERBATIM_SERVER_RATE", "120", "VERBATIM_MAX_QUESTION", "300",
+			"VERBATIM_MAX_UPLOAD_BYTES", "1048576", "VERBATIM_MAX_FETCH_BYTES", " 2097152 "))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ServerRate != 120 || c.MaxQuestion != 300 || c.MaxUpload != 1<<20 || c.MaxFetch != 2<<20 {
+			t.Errorf("got %+v", c)
+		}
+		if c, err = LoadConfig(env("VERBATIM_SERVER_RATE", "0")); err != nil || c.ServerRate != 0 {
+			t.Errorf("VERBATIM_SERVER_RATE=0: %+v, %v; want the limit off", c, err)
+		}
+	})
 	for name, getenv := range map[string]func(string) string{
+		"ErrServerRate":       env("VERBATIM_SERVER_RATE", "lots"),
+		"ErrNegativeRate":     env("VERBATIM_SERVER_RATE", "-1"),
+		"ErrMaxQuestion":      env("VERBATIM_MAX_QUESTION", "501"),
+		"ErrZeroMaxQuestion":  env("VERBATIM_MAX_QUESTION", "0"),
+		"ErrMaxUpload":        env("VERBATIM_MAX_UPLOAD_BYTES", "10MB"),
+		"ErrHugeMaxUpload":    env("VERBATIM_MAX_UPLOAD_BYTES", "1000000000"),
+		"ErrMaxFetch":         env("VERBATIM_MAX_FETCH_BYTES", "0"),
 		"ErrLogLevel":         env("LOG_LEVEL", "loud"),
 		"ErrLibrary":          env("VERBATIM_LIBRARY", "my library"),
 		"ErrLongLibrary":      env("VERBATIM_LIBRARY", strings.Repeat("x", 65)),

@@ -51,8 +51,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	b := bot.New(bot.Config{Token: m.Config.DiscordToken, GuildID: m.Config.DiscordGuildID}, ix)
 	b.Logger = m.Logger
 	b.Curator = ix
-	b.Fetcher = retrieval.NewFetcher()
+	fetcher := retrieval.NewFetcher()
+	fetcher.MaxBytes = m.Config.MaxFetch
+	b.Fetcher = fetcher
 	b.Cooldown = m.Config.Cooldown
+	b.ServerRate = m.Config.ServerRate
+	b.MaxQuestion = m.Config.MaxQuestion
+	b.MaxUpload = m.Config.MaxUpload
 	b.ShutdownTimeout = ShutdownTimeout
 	b.Sample = bot.SampleLoaderFunc(func(ctx context.Context, library string) (int, error) {
 		return loadSample(ctx, ix, library)
