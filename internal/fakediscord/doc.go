@@ -47,9 +47,10 @@
 //
 // SendReconnect (op 7), SendInvalidSession (op 9), CloseGateway and
 // DropGateway drive fault tests. The fake never sends op 7 in answer to a
-// RESUME, and SendReconnect refuses while a handshake is in progress:
-// discordgo v0.29.0's Open holds the session lock while it waits for
-// READY/RESUMED, and op 7 then deadlocks it (discordgo issue #513).
+// RESUME unless a test asks for it with ReconnectOnNextResume, and
+// SendReconnect refuses while a handshake is in progress: discordgo
+// v0.29.0's Open holds the session lock while it waits for READY/RESUMED,
+// and op 7 then deadlocks it (discordgo issue #513).
 //
 // # Interactions
 //

@@ -861,3 +861,33 @@ func TestBuilders_DecodeWithDiscordgo(t *testing.T) {
 		}
 	})
 }
+
+func TestServer_ReconnectOnNextResume(t *testing.T) {
+	t.Parallel()
+	f := fakediscord.New(t)
+	s, err := discordgo.New("Bot " + fakediscord.DefaultToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ShouldReconnectOnError = true
+	f.Redirect(s)
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	// No Close: the session is wedged for good below, and Close would
+	// block on its lock.
+	f.WaitIdentified(t, wait)
+	f.ReconnectOnNextResume()
+	f.SendReconnect(t)
+	if r := f.WaitResumed(t, wait); !r.Reconnected || r.OK {
+		t.Errorf("resume = %+v, want it answered with op 7", r)
+	}
+	// discordgo issue #513: the session lock stays held by Open.
+	for range 10 {
+		if s.TryLock() {
+			s.Unlock()
+			t.Fatal("the session is not wedged: has discordgo fixed issue #513? Then the bot's watchdog can go")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

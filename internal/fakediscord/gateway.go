@@ -53,7 +53,10 @@ type Resume struct {
 	Seq       int  // the last sequence number the client had seen
 	Replayed  int  // dispatches sent again because the client had missed them
 	OK        bool // false when the session was unknown and op 9 was sent instead
-	Time      time.Time
+	// Reconnected is true when the RESUME was answered with op 7
+	// (ReconnectOnNextResume).
+	Reconnected bool
+	Time        time.Time
 }
 
 // gwConn is one gateway websocket connection.
@@ -384,6 +387,15 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	defer c.wmu.Unlock()
 	s.mu.Lock()
 	rec := Resume{SessionID: r.SessionID, Seq: r.Seq, Time: s.now()}
+	if s.reconnectResumes > 0 {
+		s.reconnectResumes--
+		rec.Reconnected = true
+		s.resumes = append(s.resumes, &taken[Resume]{v: rec})
+		s.notify()
+		s.mu.Unlock()
+		s.logf("gateway: RESUME answered with op 7, as ReconnectOnNextResume asked (discordgo issue #513)")
+		return c.write(frame(opReconnect, nil)) == nil
+	}
 	sess := s.sessions[r.SessionID]
 	if sess == nil || r.Seq > sess.seq {
 		s.resumes = append(s.resumes, &taken[Resume]{v: rec})
@@ -565,6 +577,20 @@ func (s *Server) SendReconnect(tb testing.TB) {
 			tb.Errorf("fakediscord: SendReconnect: %v", err)
 		}
 	}
+}
+
+// ReconnectOnNextResume makes the fake answer the next RESUME with op 7
+// RECONNECT instead of RESUMED, as Discord may when a gateway node goes
+// away during the handshake. discordgo v0.29.0 deadlocks on it (issue
+// #513): its Open holds the session lock while it reads the answer, and
+// handling op 7 takes that lock again. The session is then wedged for
+// good: it never reads the gateway again, and its Close blocks forever, so
+// a test that uses this must not Close the wedged session. It exists to
+// test a client's guard against the deadlock.
+func (s *Server) ReconnectOnNextResume() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reconnectResumes++
 }
 
 // SendInvalidSession sends op 9 INVALID_SESSION. discordgo ignores d and

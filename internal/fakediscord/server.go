@@ -55,26 +55,29 @@ type Server struct {
 	reportMu sync.RWMutex
 	closed   bool
 
-	mu           sync.Mutex
-	stopping     bool
-	changed      chan struct{} // closed and replaced whenever the records grow
-	requests     []*recorded
-	identifies   []*taken[Identify]
-	resumes      []*taken[Resume]
-	heartbeats   int
-	sessions     map[string]*gwSession
-	session      *gwSession // the session that Dispatch sends to
-	conns        map[*gwConn]struct{}
-	nextSession  int
-	interactions map[string]*interactionState // by interaction id
-	byToken      map[string]*interactionState // by interaction token
-	messages     map[string]*Message
-	msgOrder     []string
-	commandIDs   map[string]string // guild + "/" + type + "/" + name → id
-	faults       []*fault
-	transports   []*http.Transport
-	cdn          map[string]*cdnFile  // channel id + "/" + attachment id
-	channels     map[string][]Channel // text channels by guild id, for GUILD_CREATE
+	mu         sync.Mutex
+	stopping   bool
+	changed    chan struct{} // closed and replaced whenever the records grow
+	requests   []*recorded
+	identifies []*taken[Identify]
+	resumes    []*taken[Resume]
+	heartbeats int
+	// reconnectResumes is how many RESUMEs are still to be answered with
+	// op 7 (ReconnectOnNextResume).
+	reconnectResumes int
+	sessions         map[string]*gwSession
+	session          *gwSession // the session that Dispatch sends to
+	conns            map[*gwConn]struct{}
+	nextSession      int
+	interactions     map[string]*interactionState // by interaction id
+	byToken          map[string]*interactionState // by interaction token
+	messages         map[string]*Message
+	msgOrder         []string
+	commandIDs       map[string]string // guild + "/" + type + "/" + name → id
+	faults           []*fault
+	transports       []*http.Transport
+	cdn              map[string]*cdnFile  // channel id + "/" + attachment id
+	channels         map[string][]Channel // text channels by guild id, for GUILD_CREATE
 
 	wg sync.WaitGroup // gateway connection goroutines
 }
