@@ -179,8 +179,13 @@ type Bot struct {
 	// CurateTimeout bounds the work for one curation interaction (a fetch
 	// and a large ingest take longer than an answer).
 	CurateTimeout time.Duration
+	// StallTimeout is how long the Discord session may stay wedged (its
+	// lock held throughout, as discordgo issue #513 leaves it) before the
+	// bot abandons it and opens a new one; 0 turns the watchdog off.
+	StallTimeout time.Duration
 	// Session is the Discord session New creates, exposed so that tests
-	// can point it at a fake Discord before Open.
+	// can point it at a fake Discord before Open. The watchdog replaces it
+	// with a copy if it stalls; read it only before Open.
 	Session *discordgo.Session
 
 	cfg     Config
@@ -198,6 +203,8 @@ type Bot struct {
 	closing  bool
 	closed   bool
 	idle     chan struct{} // closed when inflight drops to 0 while closing
+
+	wg sync.WaitGroup // the watchdog
 }
 
 // New returns a Bot serving lib with the defaults set. It makes no network
@@ -225,6 +232,7 @@ func New(cfg Config, lib Library) *Bot {
 		ShutdownTimeout: DefaultShutdownTimeout,
 		MaxUpload:       DefaultMaxUpload,
 		CurateTimeout:   DefaultCurateTimeout,
+		StallTimeout:    DefaultStallTimeout,
 		Curator:         cur,
 		Session:         s,
 		cfg:             cfg,
@@ -287,19 +295,10 @@ func (b *Bot) Open(ctx context.Context) error {
 		return errors.New("discord token is empty")
 	}
 	s := b.Session
-	b.removes = append(b.removes,
-		s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
-			if r.User != nil {
-				b.setSelf(r.User.ID)
-			}
-		}),
-		s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-			b.HandleInteraction(context.Background(), s, ic.Interaction)
-		}),
-		s.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
-			b.HandleMessage(context.Background(), s, b.self(), mc.Message)
-		}),
-	)
+	clone := sessionCloner(s) // before Open, while nothing else reads s
+	b.mu.Lock()
+	b.removes = b.addHandlers(s)
+	b.mu.Unlock()
 	if err := s.Open(); err != nil {
 		b.removeHandlers()
 		return fmt.Errorf("connect to discord: %w", err)
@@ -333,7 +332,29 @@ func (b *Bot) Open(ctx context.Context) error {
 		return fmt.Errorf("register commands: %w", err)
 	}
 	b.Logger.Info("discord bot ready", "user_id", b.self(), "application_id", appID, "guild_id", b.cfg.GuildID)
+	if b.StallTimeout > 0 {
+		b.wg.Add(1)
+		go b.watch(clone)
+	}
 	return nil
+}
+
+// addHandlers routes s's events to b and returns the functions that
+// remove the handlers again.
+func (b *Bot) addHandlers(s *discordgo.Session) []func() {
+	return []func(){
+		s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
+			if r.User != nil {
+				b.setSelf(r.User.ID)
+			}
+		}),
+		s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+			b.HandleInteraction(context.Background(), s, ic.Interaction)
+		}),
+		s.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
+			b.HandleMessage(context.Background(), s, b.self(), mc.Message)
+		}),
+	}
 }
 
 func (b *Bot) setSelf(id string) {
@@ -349,10 +370,13 @@ func (b *Bot) self() string {
 }
 
 func (b *Bot) removeHandlers() {
-	for _, rm := range b.removes {
+	b.mu.Lock()
+	removes := b.removes
+	b.removes = nil
+	b.mu.Unlock()
+	for _, rm := range removes {
 		rm()
 	}
-	b.removes = nil
 }
 
 // Close stops taking new work (interactions arriving now are told the bot
@@ -392,18 +416,17 @@ func (b *Bot) Close() error {
 		}
 	}
 	b.cancel()
+	b.wg.Wait() // the watchdog
 
 	b.mu.Lock()
 	b.closed = true
+	sess := b.Session
 	b.mu.Unlock()
 	b.removeHandlers()
-	if b.Session == nil {
+	if sess == nil {
 		return nil
 	}
-	if err := b.Session.Close(); err != nil {
-		return fmt.Errorf("close discord session: %w", err)
-	}
-	return nil
+	return closeSession(sess, b.Logger)
 }
 
 // begin records one more event being handled. ok is false once Close has

@@ -250,3 +250,37 @@ func TestFaults(t *testing.T) {
 	h.t = t
 	h.CheckAllAnswered()
 }
+
+// TestFaults_ReconnectAnswersResume answers a RESUME with op 7, which
+// deadlocks discordgo v0.29.0's session (its issue #513): the bot's
+// watchdog notices the session lock held past StallTimeout, opens a new
+// session, and the next interaction is answered.
+func TestFaults_ReconnectAnswersResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	ix := MustOpenIndex(t)
+	_, err := ix.Add(context.Background(), bot.LibraryName(fakediscord.DefaultGuildID), sampleDocs(t)...)
+	require.NoError(t, err)
+	h := MustOpenHarness(t, ix, true, func(b *bot.Bot) { b.StallTimeout = 500 * time.Millisecond })
+	f := h.f
+
+	before := askFresh(faultQuestion)
+	h.dispatch(before)
+	assert.NotEmpty(t, h.answer(before).Embeds)
+
+	f.ReconnectOnNextResume()
+	f.SendReconnect(t)
+	r := f.WaitResumed(t, 5*time.Second)
+	require.True(t, r.Reconnected, "the RESUME was answered with op 7")
+
+	// The wedged session never IDENTIFYs again; a new one does.
+	id := f.WaitIdentified(t, 10*time.Second)
+	assert.NotEmpty(t, id.SessionID)
+	assert.Contains(t, h.log.String(), "discord session stalled")
+
+	after := askFresh(faultQuestion)
+	h.dispatch(after)
+	assert.NotEmpty(t, h.answer(after).Embeds)
+	h.CheckAllAnswered()
+}
