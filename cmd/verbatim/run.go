@@ -36,6 +36,7 @@ Usage:
   verbatim check [--db PATH]
   verbatim backup [--db PATH] [--force] BACKUP
   verbatim serve
+  verbatim bench [--sizes 10000,100000,1000000] [--questions 500] [--bbc DIR] [--out FILE]
 
 The database is --db, else $VERBATIM_DB, else verbatim.db in the working
 directory. A new database starts with the sample library in "default".
@@ -104,6 +105,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.runBackup(ctx, args)
 	case "serve":
 		err = m.runServe(ctx, args)
+	case "bench":
+		err = m.runBench(ctx, args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
