@@ -27,7 +27,7 @@ type Config struct {
 
 	// For serve. DiscordToken is a secret: it has no default and is never
 	// logged.
-	DiscordToken   string        // DISCORD_TOKEN
+	DiscordToken   string        `json:"-"` // DISCORD_TOKEN
 	DiscordGuildID string        // DISCORD_GUILD_ID: register commands in this server only
 	Cooldown       time.Duration // VERBATIM_COOLDOWN: between one user's questions
 	ServerRate     int           // VERBATIM_SERVER_RATE: questions per minute per server; 0 is off
@@ -53,6 +53,13 @@ func (c Config) String() string {
 		"ServerRate: %d, MaxQuestion: %d, MaxUpload: %d, MaxFetch: %d}",
 		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown, c.ServerRate, c.MaxQuestion, c.MaxUpload, c.MaxFetch)
 }
+
+// GoString is String, so that %#v hides the token too.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue logs c as String does, without its token (slog's JSON handler
+// would otherwise print every field).
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // LoadConfig reads the configuration from getenv, falling back to
 // DefaultConfig for unset variables, and validates it.
