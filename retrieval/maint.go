@@ -125,7 +125,13 @@ func (ix *Index) Backup(ctx context.Context, path string) error {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("backup %s: %w", path, fs.ErrExist)
 		}
-		return fmt.Errorf("backup %s: %w", path, err)
+		// A file system without hard links: check, then rename.
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("backup %s: %w", path, fs.ErrExist)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("backup %s: %w", path, err)
+		}
 	}
 	return syncDir(filepath.Dir(path))
 }
