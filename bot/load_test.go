@@ -236,7 +236,9 @@ func TestLoad(t *testing.T) {
 	assert.Positive(t, outcomes["ask deferred"], "no question was answered: %v", outcomes)
 
 	sort.Slice(acks, func(i, j int) bool { return acks[i] < acks[j] })
-	pct := func(q float64) time.Duration { return acks[min(int(q*float64(len(acks))), len(acks)-1)].Round(100 * time.Microsecond) }
+	pct := func(q float64) time.Duration {
+		return acks[min(int(q*float64(len(acks))), len(acks)-1)].Round(100 * time.Microsecond)
+	}
 	elapsed := last.Sub(start)
 	t.Logf("%d interactions from %d users dispatched over %v, all answered after %v: %.0f interactions/s",
 		len(kinds), p.users, dispatched.Round(time.Millisecond), elapsed.Round(time.Millisecond), float64(len(kinds))/elapsed.Seconds())
