@@ -1,8 +1,17 @@
 package bot
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 func TestServerLimiter_Allow(t *testing.T) {
@@ -76,4 +85,74 @@ func TestServerLimiter_Allow(t *testing.T) {
 			t.Errorf("%d buckets kept, limit %d", n, maxBuckets)
 		}
 	})
+}
+
+// respRecorder keeps the first responses the bot sends.
+type respRecorder struct {
+	mu    sync.Mutex
+	resps []*discordgo.InteractionResponse
+}
+
+func (r *respRecorder) InteractionRespond(_ *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.resps = append(r.resps, resp)
+	return nil
+}
+
+func (r *respRecorder) InteractionResponseEdit(*discordgo.Interaction, *discordgo.WebhookEdit, ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return &discordgo.Message{}, nil
+}
+
+func (r *respRecorder) ChannelMessageSendComplex(string, *discordgo.MessageSend, ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return &discordgo.Message{}, nil
+}
+
+// noResults is a Library with nothing in it.
+type noResults struct{ Library }
+
+func (noResults) Search(context.Context, retrieval.Query) ([]retrieval.Result, error) {
+	return nil, retrieval.ErrNoMatch
+}
+
+func TestBot_QuestionLimits(t *testing.T) {
+	ask := func(guild, user, question string) *discordgo.Interaction {
+		return &discordgo.Interaction{ID: "1", Token: "t", Type: discordgo.InteractionApplicationCommand, GuildID: guild,
+			Member: &discordgo.Member{User: &discordgo.User{ID: user}},
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: question}}}}
+	}
+	first := func(b *Bot, i *discordgo.Interaction) *discordgo.InteractionResponse {
+		r := &respRecorder{}
+		b.HandleInteraction(context.Background(), r, i)
+		if len(r.resps) == 0 {
+			t.Fatal("no response")
+		}
+		return r.resps[0]
+	}
+	b := New(Config{Token: "x"}, noResults{})
+	b.Cooldown = 0
+	b.ServerRate = 2
+	b.MaxQuestion = 20
+	b.Logger = slog.New(slog.DiscardHandler)
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	b.Now = func() time.Time { return t0 }
+
+	resp := first(b, ask("1", "10", "why is the sky blue and not green?"))
+	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || !strings.Contains(resp.Data.Content, "under 20 characters") ||
+		resp.Data.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("long question: %+v", resp.Data)
+	}
+	for n := range 2 {
+		if resp := first(b, ask("1", fmt.Sprint(20+n), "why the sky?")); resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			t.Fatalf("question %d within the server rate: response type %d", n+1, resp.Type)
+		}
+	}
+	resp = first(b, ask("1", "30", "why the sky?"))
+	if !strings.Contains(resp.Data.Content, "This server is asking more questions") || resp.Data.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("over the server rate: %+v", resp.Data)
+	}
+	if resp := first(b, ask("2", "30", "why the sky?")); resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("another server was held back: response type %d", resp.Type)
+	}
 }
