@@ -184,8 +184,9 @@ type Bot struct {
 	// bot abandons it and opens a new one; 0 turns the watchdog off.
 	StallTimeout time.Duration
 	// Session is the Discord session New creates, exposed so that tests
-	// can point it at a fake Discord before Open. The watchdog replaces it
-	// with a copy if it stalls; read it only before Open.
+	// can point it at a fake Discord before Open. If it stalls, the
+	// watchdog serves through a copy with the same settings instead;
+	// Session still names the first.
 	Session *discordgo.Session
 
 	cfg     Config
@@ -202,7 +203,8 @@ type Bot struct {
 	inflight int
 	closing  bool
 	closed   bool
-	idle     chan struct{} // closed when inflight drops to 0 while closing
+	idle     chan struct{}      // closed when inflight drops to 0 while closing
+	live     *discordgo.Session // the session serving: Session, or the watchdog's copy
 
 	wg sync.WaitGroup // the watchdog
 }
@@ -298,6 +300,7 @@ func (b *Bot) Open(ctx context.Context) error {
 	clone := sessionCloner(s) // before Open, while nothing else reads s
 	b.mu.Lock()
 	b.removes = b.addHandlers(s)
+	b.live = s
 	b.mu.Unlock()
 	if err := s.Open(); err != nil {
 		b.removeHandlers()
@@ -420,7 +423,10 @@ func (b *Bot) Close() error {
 
 	b.mu.Lock()
 	b.closed = true
-	sess := b.Session
+	sess := b.live
+	if sess == nil {
+		sess = b.Session
+	}
 	b.mu.Unlock()
 	b.removeHandlers()
 	if sess == nil {

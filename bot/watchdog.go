@@ -40,7 +40,7 @@ func (b *Bot) watch(clone func() *discordgo.Session) {
 		case <-tick.C:
 		}
 		b.mu.Lock()
-		s := b.Session
+		s := b.live
 		b.mu.Unlock()
 		if s.TryRLock() {
 			s.RUnlock()
@@ -57,8 +57,8 @@ func (b *Bot) watch(clone func() *discordgo.Session) {
 	}
 }
 
-// replaceSession opens n with b's handlers and makes it the bot's session
-// in place of the wedged one.
+// replaceSession opens n with b's handlers and serves through it in place
+// of the wedged session.
 func (b *Bot) replaceSession(n *discordgo.Session) error {
 	removes := b.addHandlers(n)
 	if err := n.Open(); err != nil {
@@ -68,7 +68,7 @@ func (b *Bot) replaceSession(n *discordgo.Session) error {
 		return fmt.Errorf("open a new discord session: %w", err)
 	}
 	b.mu.Lock()
-	b.Session = n
+	b.live = n
 	old := b.removes
 	b.removes = removes
 	b.mu.Unlock()
