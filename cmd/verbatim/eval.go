@@ -29,7 +29,10 @@ func (m *Main) runEval(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "polnear" {
 		return m.runEvalPolNeAR(args[1:])
 	}
-	fset, c := m.flagSet("eval", "verbatim eval [--db PATH] [--library NAME] [-k N]\n  verbatim eval polnear [--errors FILE] DIR")
+	if len(args) > 0 && args[0] == "retrieval" {
+		return m.runEvalRetrieval(ctx, args[1:])
+	}
+	fset, c := m.flagSet("eval", "verbatim eval [--db PATH] [--library NAME] [-k N]\n  verbatim eval polnear [--errors FILE] DIR\n  "+evalRetrievalSynopsis)
 	fset.Lookup("db").Usage = "evaluate this database `path` instead of a fresh temporary copy of the sample"
 	k := fset.Int("k", 10, "results asked for each question (MRR looks this deep; at least 3)")
 	dbSet := false
@@ -264,4 +267,109 @@ func excerpt(text string, s retrieval.Span, ctx int) string {
 	}
 	one := strings.NewReplacer("\n", " ", "\r", " ")
 	return one.Replace(text[from:s.Start] + "[[" + text[s.Start:s.End] + "]]" + text[s.End:to])
+}
+
+const evalRetrievalSynopsis = "verbatim eval retrieval [--scores FILE] wikiqa FILE | scifact DIR"
+
+// runEvalRetrieval scores ranking on a public gold set (WikiQA or SciFact)
+// in a fresh temporary database, and prints our figures next to the plain
+// bm25 baseline's.
+func (m *Main) runEvalRetrieval(ctx context.Context, args []string) error {
+	fset, _ := m.flagSet("eval retrieval", evalRetrievalSynopsis)
+	scores := fset.String("scores", "", "also write each question's scores to this `file`")
+	pos, err := m.parse(fset, nil, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageErrorf(fset, "want a set (wikiqa or scifact) and its path, got %d arguments", len(pos))
+	}
+	var set retrieval.GoldSet
+	switch pos[0] {
+	case "wikiqa":
+		f, err := os.Open(pos[1])
+		if err != nil {
+			return fmt.Errorf("eval retrieval: %w", err)
+		}
+		set, err = retrieval.ParseWikiQA(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("eval retrieval: %s: %w", pos[1], err)
+		}
+	case "scifact":
+		if set, err = retrieval.ParseSciFact(os.DirFS(pos[1])); err != nil {
+			return fmt.Errorf("eval retrieval: %s: %w", pos[1], err)
+		}
+	default:
+		return usageErrorf(fset, "unknown set %q: want wikiqa or scifact", pos[0])
+	}
+
+	dir, err := os.MkdirTemp("", "verbatim-eval-")
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	ix := retrieval.NewIndex(filepath.Join(dir, "gold.db"))
+	ix.Logger = m.Logger
+	if err := ix.Open(); err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
+	defer m.closeIndex(ix)
+	rep, err := retrieval.EvaluateGoldSet(ctx, ix, set.Name, set)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
+	if *scores != "" {
+		var b strings.Builder
+		writeGoldScores(&b, rep)
+		if err := os.WriteFile(*scores, []byte(b.String()), 0o644); err != nil {
+			return fmt.Errorf("eval retrieval: %w", err)
+		}
+	}
+	return renderGold(m.Stdout, rep)
+}
+
+// renderGold prints the figures of a gold-set evaluation: for each split,
+// ours, the baseline's and their ratio.
+func renderGold(w io.Writer, rep retrieval.GoldReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d questions scored (%d left out: nothing relevant in the library), %d sources, %d sentences\n",
+		rep.Set, rep.Questions, rep.Unanswered, rep.Sources, rep.Sentences)
+	tune, report := rep.Split(retrieval.SplitTune), rep.Split(retrieval.SplitReport)
+	fmt.Fprintf(&b, "splits: tune %d, report %d questions (by document hash); ranking is tuned on tune only, quote report\n",
+		tune.Questions, report.Questions)
+	fmt.Fprintf(&b, "%-18s %-26s %-17s %s\n", "", "report", "tune", "all")
+	fmt.Fprintf(&b, "%-18s %-8s %-8s %-8s %-8s %-8s %-8s %s\n", "", "verbatim", "baseline", "ratio", "verbatim", "baseline", "verbatim", "baseline")
+	all := rep.Split(retrieval.SplitAll)
+	row := func(name string, get func(retrieval.GoldScores) float64) {
+		ratio := "-"
+		if bl := get(report.Baseline); bl > 0 {
+			ratio = fmt.Sprintf("%.2f×", get(report.Ours)/bl)
+		}
+		fmt.Fprintf(&b, "%-18s %-8.4f %-8.4f %-8s %-8.4f %-8.4f %-8.4f %.4f\n", name,
+			get(report.Ours), get(report.Baseline), ratio, get(tune.Ours), get(tune.Baseline), get(all.Ours), get(all.Baseline))
+	}
+	if rep.Selection {
+		row("selection MAP", func(s retrieval.GoldScores) float64 { return s.MAP })
+		row("selection MRR", func(s retrieval.GoldScores) float64 { return s.MRR })
+	}
+	level := "open"
+	if rep.Level == retrieval.LevelDocument {
+		level = "doc"
+	}
+	row(level+" nDCG@10", func(s retrieval.GoldScores) float64 { return s.NDCG10 })
+	row(level+" MRR@10", func(s retrieval.GoldScores) float64 { return s.MRR10 })
+	row(level+" Recall@10", func(s retrieval.GoldScores) float64 { return s.Recall10 })
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeGoldScores lists each question's scores, ours then the baseline's.
+func writeGoldScores(b *strings.Builder, rep retrieval.GoldReport) {
+	fmt.Fprintf(b, "question\tsplit\tMAP\tMRR\tnDCG@10\tMRR@10\tR@10\tbase MAP\tbase MRR\tbase nDCG@10\tbase MRR@10\tbase R@10\n")
+	for _, q := range rep.PerQuestion {
+		o, bl := q.Ours, q.Baseline
+		fmt.Fprintf(b, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", q.ID, q.Split,
+			o.MAP, o.MRR, o.NDCG10, o.MRR10, o.Recall10, bl.MAP, bl.MRR, bl.NDCG10, bl.MRR10, bl.Recall10)
+	}
 }
