@@ -66,6 +66,27 @@ const (
 	weightCoverage  = 0.60
 	weightProximity = 0.10
 
+	// Evidence beyond the unit itself, each also in [0, 1] before its
+	// weight. A sentence rarely repeats every word of the question: the
+	// source around it, its title and where it stands say what it is
+	// about. Chosen on the tuning halves of WikiQA dev and SciFact
+	// claims_train (README, "Quality on public gold data"); a library of
+	// one source sees the first two as constants.
+	//
+	// weightSource: BM25 of the whole source for the question (SciFact
+	// nDCG@10 0.616 → 0.678 alone; more weight gained ≤ 0.01 there and
+	// nothing on WikiQA).
+	weightSource = 1.0
+	// weightTitle: the share of the question's IDF mass in the source's
+	// title (WikiQA open nDCG@10 +0.07 where titles are not in the text;
+	// −0.003 on SciFact, where they are).
+	weightTitle = 0.3
+	// weightLead / paragraph: the lead prior. A source's opening states
+	// its subject (a Wikipedia summary's first sentence, a news story's
+	// lede), so among comparable matches the earlier wins. WikiQA
+	// selection MAP 0.61 → 0.67 and open nDCG@10 +0.06; SciFact −0.002.
+	weightLead = 0.15
+
 	// Multipliers for what kind of unit a candidate is.
 	fragmentFactor   = 0.6  // a scare quote or short phrase, not a statement
 	attributedFactor = 1.1  // a quote with a speaker
@@ -158,6 +179,7 @@ type candidate struct {
 	tokenSet     map[string]bool // tokens as a set
 	sortedSet    []string        // tokens sorted, without repeats
 	coverage     float64         // IDF-weighted share of query terms present
+	sourceBM25   float64         // BM25 of the whole source, over the best candidate source's
 	covered      int             // number of query terms present
 	proximity    float64         // share of adjacent query-term pairs adjacent here
 	speakerMatch bool            // the question names this quote's speaker
@@ -211,6 +233,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	}
 	if len(cands) == 0 {
 		return nil, ErrNoMatch
+	}
+	if err := ix.weighSources(ctx, qterms, cands); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
 	limit, offset := q.Limit, max(q.Offset, 0)
 	if limit <= 0 {
@@ -365,12 +390,23 @@ func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 		return nil
 	}
 
+	titles := make(map[int64]float64)
 	for _, c := range cands {
 		bm := 0.0
 		if bestBM25 > 0 {
 			bm = c.bm25 / bestBM25
 		}
-		c.score = (weightBM25*bm + weightCoverage*c.coverage + weightProximity*c.proximity) * c.factor()
+		title, ok := titles[c.sourceID]
+		if !ok {
+			title = idfShare(qts, totalIDF, toSet(nc.contentTokens(c.Source.Title)))
+			titles[c.sourceID] = title
+		}
+		c.score = weightBM25*bm + weightCoverage*c.coverage + weightProximity*c.proximity +
+			weightSource*c.sourceBM25 + weightTitle*title
+		if c.Paragraph > 0 {
+			c.score += weightLead / float64(c.Paragraph)
+		}
+		c.score *= c.factor()
 	}
 	cands = preferQuotes(cands)
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -380,6 +416,107 @@ func rerank(qts []queryTerm, want int, cands []*candidate) []*candidate {
 		return cands[i].unitID < cands[j].unitID
 	})
 	return diversify(cands, want)
+}
+
+// idfShare is the share of the query's IDF mass whose terms are in set.
+func idfShare(qts []queryTerm, totalIDF float64, set map[string]bool) float64 {
+	var in float64
+	for _, qt := range qts {
+		if set[qt.norm] {
+			in += qt.idf
+		}
+	}
+	return in / totalIDF
+}
+
+// Source-level BM25 (weighSources): the usual constants, and a cap on how
+// many characters of one source are read, so that a book-length source
+// costs no more than a long article.
+const (
+	sourceK1       = 1.2
+	sourceB        = 0.75
+	maxSourceChars = 64 << 10
+)
+
+// weighSources sets each candidate's sourceBM25: BM25 of the question over
+// its whole source (up to maxSourceChars), with the terms' IDF among the
+// library's units and the candidates' sources' mean length as the average,
+// divided by the best candidate source's score so that it lies in [0, 1].
+func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*candidate) error {
+	var ids []any
+	seen := make(map[int64]bool)
+	for _, c := range cands {
+		if !seen[c.sourceID] {
+			seen[c.sourceID] = true
+			ids = append(ids, c.sourceID)
+		}
+	}
+	if len(ids) < 2 {
+		return nil // one source: the same for every candidate
+	}
+	rows, err := ix.db.QueryContext(ctx, `SELECT id, substr(text, 1, ?) FROM sources WHERE id IN (`+
+		strings.Repeat("?, ", len(ids)-1)+`?)`, append([]any{maxSourceChars}, ids...)...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	want := make(map[string]int, len(qts))
+	for i, qt := range qts {
+		want[qt.norm] = i
+	}
+	type source struct {
+		tf     []float64
+		length float64
+	}
+	sources := make(map[int64]*source, len(ids))
+	var total float64
+	nc := make(normCache)
+	for rows.Next() {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return dbError(err)
+		}
+		s := &source{tf: make([]float64, len(qts))}
+		tokenize(text, func(tok string) {
+			s.length++
+			if !isTerm(tok) {
+				return
+			}
+			if i, ok := want[nc.norm(tok)]; ok {
+				s.tf[i]++
+			}
+		})
+		sources[id] = s
+		total += s.length
+	}
+	if err := rows.Err(); err != nil {
+		return dbError(err)
+	}
+	if len(sources) == 0 || total == 0 {
+		return nil
+	}
+	avg := total / float64(len(sources))
+	scores := make(map[int64]float64, len(sources))
+	var best float64
+	for id, s := range sources {
+		var sc float64
+		norm := sourceK1 * (1 - sourceB + sourceB*s.length/avg)
+		for i, f := range s.tf {
+			if f > 0 {
+				sc += qts[i].idf * f * (sourceK1 + 1) / (f + norm)
+			}
+		}
+		scores[id] = sc
+		best = max(best, sc)
+	}
+	if best == 0 {
+		return nil
+	}
+	for _, c := range cands {
+		c.sourceBM25 = scores[c.sourceID] / best
+	}
+	return nil
 }
 
 // preferQuotes drops a passage that is mostly one full quotation found among
