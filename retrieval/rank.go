@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Result kinds.
@@ -461,8 +462,32 @@ func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*can
 	}
 	defer rows.Close()
 	want := make(map[string]int, len(qts))
+	// Stemming every word of every source would cost more than the rest
+	// of the search (BBC headlines: 9.5 → 27 ms a question). A Snowball
+	// stem keeps its word's first two letters (but for "dying", "lying"
+	// and "tying"), so a plain word whose first two letters start no query
+	// term cannot be one; only irregular verb forms ("went" → "go") and
+	// words with other letters need the full normTerm.
+	prefixes := make(map[[2]byte]bool, len(qts)+3)
 	for i, qt := range qts {
 		want[qt.norm] = i
+		if len(qt.norm) >= 2 {
+			prefixes[[2]byte{qt.norm[0], qt.norm[1]}] = true
+		}
+	}
+	for _, p := range []string{"dy", "ly", "ty"} {
+		prefixes[[2]byte{p[0], p[1]}] = true
+	}
+	for form, n := range irregularNorms {
+		if _, ok := want[n]; ok {
+			prefixes[[2]byte{form[0], form[1]}] = true
+		}
+	}
+	could := func(text string, from, to int) bool {
+		if to-from < 2 || text[from] >= utf8.RuneSelf || text[from+1] >= utf8.RuneSelf {
+			return true
+		}
+		return prefixes[[2]byte{lowerASCII(text[from]), lowerASCII(text[from+1])}]
 	}
 	type source struct {
 		tf     []float64
@@ -478,8 +503,12 @@ func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*can
 			return dbError(err)
 		}
 		s := &source{tf: make([]float64, len(qts))}
-		tokenize(text, func(tok string) {
+		tokenSpans(text, func(from, to int) {
 			s.length++
+			if !could(text, from, to) {
+				return
+			}
+			tok := strings.ToLower(text[from:to])
 			if !isTerm(tok) {
 				return
 			}
@@ -517,6 +546,54 @@ func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*can
 		c.sourceBM25 = scores[c.sourceID] / best
 	}
 	return nil
+}
+
+// irregularNorms maps each irregular verb form to its normTerm, whose first
+// letters may differ from its own ("went" → "go").
+var irregularNorms = func() map[string]string {
+	m := make(map[string]string, len(irregularBase))
+	for w := range irregularBase {
+		if len(w) >= 2 {
+			m[w] = normTerm(w)
+		}
+	}
+	return m
+}()
+
+// tokenSpans calls fn with the byte span of each token of text, split as
+// tokenize splits them, without building the tokens.
+func tokenSpans(text string, fn func(from, to int)) {
+	start := -1
+	for i := 0; i < len(text); {
+		c := text[i]
+		var in bool
+		n := 1
+		if c < utf8.RuneSelf {
+			in = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		} else {
+			var r rune
+			r, n = utf8.DecodeRuneInString(text[i:])
+			in = r != utf8.RuneError && isTokenRune(r)
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			fn(start, i)
+			start = -1
+		}
+		i += n
+	}
+	if start >= 0 {
+		fn(start, len(text))
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // preferQuotes drops a passage that is mostly one full quotation found among
