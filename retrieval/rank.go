@@ -79,7 +79,7 @@ const (
 	// nothing on WikiQA).
 	weightSource = 1.0
 	// weightTitle: the share of the question's IDF mass in the source's
-	// title (WikiQA open nDCG@10 +0.07 where titles are not in the text;
+	// title (WikiQA open nDCG@10 +0.03 to +0.07, where titles are not in the text;
 	// −0.003 on SciFact, where they are).
 	weightTitle = 0.3
 	// weightLead / paragraph: the lead prior. A source's opening states
