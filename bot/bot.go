@@ -119,6 +119,9 @@ func (c Config) String() string {
 	return fmt.Sprintf("bot.Config{Token: %s, GuildID: %q}", redact(c.Token), c.GuildID)
 }
 
+// GoString is String, so that %#v hides the token too.
+func (c Config) GoString() string { return c.String() }
+
 // LogValue logs c without its token.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("token", redact(c.Token)), slog.String("guild_id", c.GuildID))

@@ -83,8 +83,10 @@ func TestLoad(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 
-	// Peak heap, sampled while the load runs.
+	// Heap in use, sampled while the load runs: its peak, and its peak in
+	// each quarter of the run to show whether it stays flat.
 	var peak uint64
+	var heap []uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -96,6 +98,7 @@ func TestLoad(t *testing.T) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapInuse)
+			heap = append(heap, ms.HeapInuse)
 			select {
 			case <-stop:
 				return
@@ -244,6 +247,24 @@ func TestLoad(t *testing.T) {
 		len(kinds), p.users, dispatched.Round(time.Millisecond), elapsed.Round(time.Millisecond), float64(len(kinds))/elapsed.Seconds())
 	t.Logf("ack latency p50 %v, p99 %v, max %v; peak heap in use %.1f MiB", pct(0.50), pct(0.99), acks[len(acks)-1],
 		float64(peak)/(1<<20))
+	// Memory flat: a leak of a few kilobytes per interaction would make the
+	// last quarter's peak climb well above the first's; the margin (1.5x plus
+	// 16 MiB) leaves room for the garbage collector's own rhythm.
+	if len(heap) >= 8 {
+		q := len(heap) / 4
+		quarters := make([]string, 4)
+		peaks := make([]uint64, 4)
+		for n := range 4 {
+			for _, h := range heap[n*q : min((n+1)*q, len(heap))] {
+				peaks[n] = max(peaks[n], h)
+			}
+			quarters[n] = fmt.Sprintf("%.1f", float64(peaks[n])/(1<<20))
+		}
+		t.Logf("peak heap in use by quarter of the run: %s MiB", strings.Join(quarters, " / "))
+		assert.LessOrEqual(t, peaks[3], peaks[0]*3/2+16<<20,
+			"heap in use grew from %.1f MiB in the first quarter to %.1f MiB in the last: a leak?",
+			float64(peaks[0])/(1<<20), float64(peaks[3])/(1<<20))
+	}
 	keys := make([]string, 0, len(outcomes))
 	for k := range outcomes {
 		keys = append(keys, k)
