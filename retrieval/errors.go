@@ -43,3 +43,16 @@ func (e *IngestError) Error() string {
 }
 
 func (e *IngestError) Unwrap() error { return e.Err }
+
+// Sentinel errors of the study-group features (citations, dailies, pins).
+var (
+	// ErrUnknownStyle means a citation style name is not one of CiteStyles.
+	ErrUnknownStyle = errors.New("unknown citation style")
+	// ErrNoDaily means the channel has no daily quote schedule.
+	ErrNoDaily = errors.New("no daily quote schedule")
+	// ErrNothingToPost means a daily schedule's library or collection has
+	// no quote to post.
+	ErrNothingToPost = errors.New("no quote to post")
+	// ErrNoPin means no answer is pinned for that question.
+	ErrNoPin = errors.New("no pinned answer")
+)

@@ -44,6 +44,7 @@ type Result struct {
 	Fragment     bool      `json:"fragment,omitempty"`
 	Confidence   float64   `json:"confidence,omitempty"`
 	QuoteID      int64     `json:"quote_id,omitempty"`
+	Pinned       bool      `json:"pinned,omitempty"` // a curator pinned it as the answer to the question
 }
 
 // Ranking parameters. They were set by reasoning and by the tests in
