@@ -56,3 +56,6 @@ var (
 	// ErrNoPin means no answer is pinned for that question.
 	ErrNoPin = errors.New("no pinned answer")
 )
+
+// ErrQuoteHidden means a curator hid the quote, so it cannot be pinned.
+var ErrQuoteHidden = errors.New("the quote is hidden")
