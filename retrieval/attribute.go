@@ -120,6 +120,7 @@ func attribute(text string, a Analysis, qs []quotation) ([]Quote, []quoteCue) {
 		cues = append(cues, cue)
 	}
 	z.continuations(qs, out, cues)
+	z.guesses(qs, out, cues)
 	for i := range cues {
 		cues[i].notQuote = z.notQuote(out[i], cues[i])
 	}
@@ -208,6 +209,7 @@ const (
 	ruleContinuation = "continuation" // `"…," she said. "…"`
 	ruleTurn         = "turn"         // `"PENCE: …` in a transcript
 	rulePrevious     = "previous"     // `Cruz continued:` ending the sentence before
+	ruleGuess        = "guess"        // no cue: the subject of the sentence
 )
 
 // attribution is what attribute found for one quotation.
@@ -243,7 +245,7 @@ func (z *analyzer) attribute(q quotation) attribution {
 		return attribution{m: mm, conf: c, rule: rule, clause: clause}
 	}
 	// 1. After the quotation; but `X said: "…," he said` rests on the name.
-	if m := z.rightCue(qt+1, z.cueEnd(q, qt, sentEnd)); m != nil {
+	if m := z.rightCue(qt+1, z.cueEnd(q, qt, sentEnd), qt == sentStart && z.runsOn(q, qt)); m != nil {
 		if m.pronun != "" {
 			if l, v := z.leftCue(sentStart, qt); l != nil && l.pronun == "" && l.kind == KindPerson {
 				return resolved(l, ruleLeft, z.clauseAfter(v, qt))
@@ -384,7 +386,7 @@ func (z *analyzer) notQuote(quote Quote, cue quoteCue) bool {
 	if cue.rule == ruleTurn {
 		return !hasQuotationMark(z.text, []Span{cue.content})
 	}
-	return cue.rule == "" && countWords(quote.Text) <= 3
+	return (cue.rule == "" || cue.rule == ruleGuess) && countWords(quote.Text) <= 3
 }
 
 // clauseEnd returns where the sentence holding quotation q ends, without
@@ -411,9 +413,26 @@ func (z *analyzer) clauseAfterMention(m *mention, qt int) int {
 	return z.toks[i].Start
 }
 
+// runsOn reports whether the sentence runs on after quotation q (at token
+// qt): the quoted words end in a comma, question or exclamation mark, or a
+// comma or dash follows the closing mark. Then, when the quotation opens
+// its sentence, whatever verb follows is a cue (`"…," Trump shot back`),
+// listed or not.
+func (z *analyzer) runsOn(q quotation, qt int) bool {
+	if strings.Contains(z.text[q.inner.End:q.outer.End], ",") {
+		return true
+	}
+	inner := strings.TrimRight(z.text[q.inner.Start:q.inner.End], "’'\")")
+	if r, _ := utf8.DecodeLastRuneInString(inner); r == '?' || r == '!' {
+		return true
+	}
+	return qt+1 < len(z.toks) && z.toks[qt+1].kind == tkPunct && strings.Contains(",—–", z.toks[qt+1].text)
+}
+
 // rightCue reads an attribution right after a quotation: an optional
-// comma or dash, then `X said`, `said X` or `according to X`.
-func (z *analyzer) rightCue(i, end int) *mention {
+// comma or dash, then `X said`, `said X` or `according to X`. When loose
+// (see runsOn), a verb that is not a listed cue word also reads as one.
+func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 	for i < end && z.toks[i].kind == tkPunct && strings.Contains(",—–-", z.toks[i].text) {
 		i++
 	}
@@ -422,6 +441,16 @@ func (z *analyzer) rightCue(i, end int) *mention {
 	}
 	if isAccordingTo(z.toks, i) {
 		return z.mentionForward(i+2, end)
+	}
+	cue := func(t token) bool {
+		return t.kind == tkWord && !t.cap && (isReportingVerb(t.text) || loose && looksLikeVerb(t.text))
+	}
+	if loose && !z.toks[i].cap && looksLikeVerb(z.toks[i].text) && !isReportingVerb(z.toks[i].text) {
+		// `"…," scoffed Arianna Gil`: only before a name.
+		if i+1 < end && z.toks[i+1].cap {
+			return z.mentionForward(i+1, end)
+		}
+		return nil
 	}
 	if !z.toks[i].cap && isReportingVerb(z.toks[i].text) {
 		// `said X`, but not `said that …`.
@@ -436,7 +465,7 @@ func (z *analyzer) rightCue(i, end int) *mention {
 		if t.kind == tkQuote {
 			return nil
 		}
-		if t.kind == tkWord && !t.cap && isReportingVerb(t.text) {
+		if cue(t) {
 			if pw := strings.ToLower(z.toks[j-1].text); isArticle(pw) || isPreposition(pw) {
 				return nil // a noun: `"…" in a tweet`
 			}
@@ -452,11 +481,17 @@ func (z *analyzer) rightCue(i, end int) *mention {
 			}
 			return z.nounPhrase(i, k)
 		}
-		if t.kind == tkPunct && t.text != "." && t.text != "," && t.text != "’" && t.text != "'" {
+		if t.kind == tkPunct && t.text != "." && t.text != "," && t.text != "’" && t.text != "'" && t.text != "(" && t.text != ")" {
 			return nil
 		}
 	}
 	return nil
+}
+
+// looksLikeVerb reports whether a lower-case word may be a verb in the
+// past tense: a regular -ed form or a common irregular one.
+func looksLikeVerb(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ed") || irregularPast[w]
 }
 
 // maxSubjectTokens bounds the subject between a quotation and its cue
@@ -581,32 +616,40 @@ func (z *analyzer) clauseSubject(start, v int) *mention {
 		if c > start && !(z.toks[c-1].kind == tkPunct && z.toks[c-1].text == ",") {
 			continue
 		}
-		i := c
-		for i < v && z.toks[i].kind == tkWord && (isConnective(z.toks[i].text) || strings.EqualFold(z.toks[i].text, "the")) {
-			i++
+		if m := z.subjectAt(c, v); m != nil {
+			return m
 		}
-		if i >= v || z.toks[i].kind != tkWord {
-			continue
-		}
-		t := z.toks[i]
-		if p := strings.ToLower(t.text); isPersonalPronoun(p) && p != "it" {
-			return &mention{Span: t.Span, text: t.text, pronun: p}
-		}
-		if !t.cap || isFunctionWord(t.text) {
-			continue
-		}
-		j := i + 1
-		for j < v && z.inName(j) {
-			j++
-		}
-		if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
-			continue // "Hours later, …"
-		}
-		if j < v && z.toks[j].kind == tkWord && !z.toks[j].cap && !isPossessive(z.toks[j-1].text) {
-			if m := z.nameMention(i, j); m != nil {
-				return m
-			}
-		}
+	}
+	return nil
+}
+
+// subjectAt reads a name or pronoun at token c (after connectives and
+// "the") followed by a lower-case word before token v: the subject of a
+// clause.
+func (z *analyzer) subjectAt(c, v int) *mention {
+	i := c
+	for i < v && z.toks[i].kind == tkWord && (isConnective(z.toks[i].text) || strings.EqualFold(z.toks[i].text, "the")) {
+		i++
+	}
+	if i >= v || z.toks[i].kind != tkWord {
+		return nil
+	}
+	t := z.toks[i]
+	if p := strings.ToLower(t.text); isPersonalPronoun(p) && p != "it" {
+		return &mention{Span: t.Span, text: t.text, pronun: p}
+	}
+	if !t.cap || isFunctionWord(t.text) {
+		return nil
+	}
+	j := i + 1
+	for j < v && z.inName(j) {
+		j++
+	}
+	if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
+		return nil // "Hours later, …"
+	}
+	if j < v && z.toks[j].kind == tkWord && !z.toks[j].cap && !isPossessive(z.toks[j-1].text) {
+		return z.nameMention(i, j)
 	}
 	return nil
 }
@@ -646,6 +689,13 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 				return m, v
 			}
 		}
+		if t.cap && isReportingVerb(t.text) && z.openingWord(start, v) {
+			// `Stated Stone: "…"`, `But, said Solovey, "…"`.
+			if m := z.invertedSubject(v, qt); m != nil {
+				return m, v
+			}
+			continue
+		}
 		if t.cap || !isReportingVerb(t.text) || rightOnlyVerbs[t.text] && !(v+1 < qt && z.toks[v+1].text == ":") {
 			continue // but `X continued: "…"`
 		}
@@ -663,6 +713,11 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 			// `Said X, "…"` is rare; `, said X,` inverted inside the sentence.
 			return z.mentionForward(v+1, qt), v
 		}
+		if z.toks[k-1].text == "," {
+			if m := z.invertedSubject(v, qt); m != nil {
+				return m, v
+			}
+		}
 		if k == v && strings.HasSuffix(strings.ToLower(t.text), "ing") && z.toks[k-1].text == "," {
 			return nil, v // `X went after Bush, calling him "…"`: see leftCue
 		}
@@ -676,6 +731,38 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 		return nil, v
 	}
 	return nil, -1
+}
+
+// openingWord reports whether token v opens the sentence starting at
+// token start, after connectives and commas.
+func (z *analyzer) openingWord(start, v int) bool {
+	for i := start; i < v; i++ {
+		if t := z.toks[i]; !(t.kind == tkPunct && t.text == "," || t.kind == tkWord && isConnective(t.text)) {
+			return false
+		}
+	}
+	return true
+}
+
+// invertedSubject reads the subject after an inverted cue at token v
+// (`said Solovey, "…"`, `Continued Stone: "…"`): a name or nominal that a
+// comma, colon or the quotation at token qt follows.
+func (z *analyzer) invertedSubject(v, qt int) *mention {
+	if v+1 >= qt || z.toks[v+1].kind != tkWord {
+		return nil
+	}
+	if !invertingVerbs[strings.ToLower(z.toks[v].text)] {
+		return nil // `telling Reuters, "…"`: an object, not a subject
+	}
+	m := z.mentionForward(v+1, qt)
+	if m == nil || m.pronun != "" {
+		return nil
+	}
+	e := z.tokenAt(m.End)
+	if e < len(z.toks) && (e == qt || z.toks[e].kind == tkPunct && (z.toks[e].text == "," || z.toks[e].text == ":")) {
+		return m
+	}
+	return nil
 }
 
 // whoCue reads `X who [has] "…"` right before the quotation at qt, and
@@ -901,6 +988,23 @@ func (z *analyzer) mentionBackward(start, k int) *mention {
 		return nil
 	}
 	last := z.toks[k-1]
+	if last.kind == tkPunct && last.text == ")" {
+		// A party and state after a name: "Sen. Chuck Schumer (D-N.Y.)".
+		for o := k - 2; o > start && o >= k-8; o-- {
+			if z.toks[o].kind == tkQuote {
+				break
+			}
+			if z.toks[o].text == "(" {
+				m := z.mentionBackward(start, o)
+				if m != nil && m.pronun == "" {
+					m.End = last.End
+					m.text = z.text[m.Start:m.End]
+				}
+				return m
+			}
+		}
+		return nil
+	}
 	if last.kind != tkWord {
 		return nil
 	}
@@ -1393,6 +1497,100 @@ func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 			cues[i].rule = ruleContinuation
 		}
 	}
+}
+
+// guesses gives a quotation that nothing attributes the subject of its
+// sentence (`Trump groused to a crowd in Georgia that CNN "…"`, `The ad
+// targets a "…"`), with low confidence: with no cue, whoever the sentence
+// is about is the likeliest speaker, and PolNeAR's annotators name them.
+// The reported clause stays the quotation alone.
+func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
+	for i, q := range qs {
+		if out[i].SpeakerMention != nil || q.turn.Len() > 0 {
+			continue
+		}
+		qt := z.tokenAt(q.outer.Start)
+		if qt >= len(z.toks) {
+			continue
+		}
+		start := z.tokenAt(z.sentenceOf(q.outer.Start).Start)
+		var m *mention
+		if from := z.afterIntro(start, qt); from >= 0 {
+			if m = z.subjectAt(from, qt); m == nil {
+				m = z.nominalSubject(from, qt)
+			}
+		}
+		if m == nil {
+			continue
+		}
+		mm, _ := z.resolve(m, min(q.outer.Start, m.Start))
+		out[i].SpeakerMention = &Span{mm.Start, mm.End}
+		out[i].Speaker, out[i].SpeakerTitle, out[i].SpeakerKind = mm.name, mm.role, mm.kind
+		out[i].Confidence = confUnresolved
+		cues[i].rule = ruleGuess
+	}
+}
+
+// afterIntro returns where the main clause of the sentence starting at
+// token start begins, before token qt: at start, or after an introductory
+// phrase and its comma (`On Monday,`, `When he returned,`, `Hours
+// later,`); -1 when the sentence opens otherwise with a comma (`Talks
+// between the United States, Europe and Ukraine`).
+func (z *analyzer) afterIntro(start, qt int) int {
+	i := start
+	for i < qt && z.toks[i].kind == tkWord && isConnective(z.toks[i].text) {
+		i++
+	}
+	if i >= qt || z.toks[i].kind != tkWord {
+		return -1
+	}
+	lw := strings.ToLower(z.toks[i].text)
+	intro := isPreposition(lw) || introWords[lw] || isNumberWord(lw) || monthOrDay[z.toks[i].text] || strings.HasSuffix(lw, "ing")
+	if i+1 < qt && introWords[strings.ToLower(z.toks[i+1].text)] {
+		intro = true // "Hours later,"
+	}
+	for c := i; c < qt && c < i+25; c++ {
+		t := z.toks[c]
+		if t.kind == tkQuote || t.kind == tkPunct && t.text != "," {
+			break
+		}
+		if t.text == "," {
+			if intro {
+				return c + 1
+			}
+			break
+		}
+	}
+	return i
+}
+
+// nominalSubject reads a nominal subject at token i (after connectives),
+// before token qt: `The ad targets`, `the crowd chanted`. Its head must
+// be a noun that names speakers (see nominalHeads).
+func (z *analyzer) nominalSubject(i, qt int) *mention {
+	for i < qt && z.toks[i].kind == tkWord && isConnective(z.toks[i].text) {
+		i++
+	}
+	if i >= qt || z.toks[i].kind != tkWord || !isDeterminer(strings.ToLower(z.toks[i].text)) {
+		return nil
+	}
+	for j := i + 1; j < qt && j <= i+5; j++ {
+		t := z.toks[j]
+		if t.kind != tkWord {
+			return nil
+		}
+		lw := strings.ToLower(t.text)
+		if verbish[lw] || isPreposition(lw) || isConjunction(lw) || isRelative(lw) {
+			return nil
+		}
+		if !isNominalHead(lw) || j+1 >= qt || z.toks[j+1].kind != tkWord || z.toks[j+1].cap {
+			continue
+		}
+		if next := strings.ToLower(z.toks[j+1].text); !isPreposition(next) && !isNominalHead(next) {
+			return z.nounPhrase(i, j+1)
+		}
+	}
+	return nil
 }
 
 func inherit(q *Quote, from Quote, conf float64) {

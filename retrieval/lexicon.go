@@ -371,3 +371,47 @@ func genderOf(first string) byte {
 	}
 	return 0
 }
+
+// irregularPast are past forms that may head a cue after a quotation
+// (`"…," Trump shot back`).
+var irregularPast = set(`shot spoke wrote told said put thought sang swore went began
+broke knew felt meant sent gave took held made kept left read`)
+
+// invertingVerbs are the cues that may come before their subject inside a
+// sentence (`But, said Solovey, "…"`, `Continued Stone: "…"`).
+var invertingVerbs = set(`said says added adds wrote writes continued continues noted notes
+stated states explained explains recalled recalls declared replied responded concluded
+argued argues insisted observed remarked`)
+
+// introWords open an introductory phrase before the subject of a
+// sentence (`When he returned, …`, `Hours later, …`).
+var introWords = set(`when while after before as since although though because if once
+despite following amid later earlier meanwhile yesterday today last this
+hours days weeks months years moments minutes ago instead still also however
+asked speaking responding writing`)
+
+// nominalHeads are nouns that head a speaker named by a description in
+// PolNeAR's training split (`the crowd chanted`, `The ad targets`), among
+// the most frequent heads of its nominal Sources.
+var nominalHeads = set(`poll campaign voter official candidate group report people
+republican expert member company supporter democrat leader judge spokesman
+majority secretary senator party survey critic source statement governor
+adviser board court ad administration lawmaker aide ally man woman reporter
+crowd media agency spokeswoman organization government email pac lawsuit
+friend analyst public video team office strategist conservative newspaper
+message rival researcher prosecutor nominee delegate donor letter leader
+mogul police protester businessman organizer audience narrator executive
+star website panel advocate progressive employee editorial neurosurgeon
+article insider actress authorities network head opponent politician
+investor worker department activist release tycoon tweet document community
+backer council actor page lawyer paper plan director institute staff book
+wife diplomat staffer association daughter speaker attendee commentator
+moderator union observer commission chief analysis host columnist
+foundation university mayor president memo note filing spot commercial
+economist scientist study`)
+
+// isNominalHead reports whether w, singular or plural, heads a nominal
+// speaker.
+func isNominalHead(w string) bool {
+	return nominalHeads[w] || nominalHeads[strings.TrimSuffix(w, "s")] || isSpeakerNoun(w) || isRoleNoun(w)
+}
