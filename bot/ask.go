@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -29,14 +30,14 @@ func (b *Bot) ask(c *call, data discordgo.ApplicationCommandInteractionData) {
 		return
 	}
 	library := LibraryName(c.i.GuildID)
-	b.deferred(c, false, func(ctx context.Context) reply {
+	b.deferredAnswer(c, func(ctx context.Context) (reply, string) {
 		scope := b.scope(ctx, c, library, c.i.ChannelID)
 		rep := b.answerPage(c, c.i.GuildID, library, scope, question, 0, false)
 		if len(rep.embeds) > 0 {
 			rep.content = echo("**Q:**", question) + scopeNote(scope)
 		}
-		return rep
-	})
+		return rep, scope
+	}, question)
 }
 
 // findSources answers the "Find sources" message command: the quotes most
@@ -97,31 +98,89 @@ func (b *Bot) precheck(c *call, question string) (reply, bool) {
 
 // answerPage searches library (or only its collection, if one is named)
 // for question and renders the page of results starting at offset as
-// cards with their buttons, or says why there are none.
+// cards with their buttons, or says why there are none. The server's
+// settings decide the number of cards, their layout and the buttons; on
+// the first page a quote moderators pinned to the question comes first.
 func (b *Bot) answerPage(c *call, guildID, library, collection, question string, offset int, ephemeral bool) reply {
-	n := b.MaxResults
+	look := b.look(c.ctx, c, library)
+	n := look.results
+	var pin *retrieval.Result
+	if offset == 0 && b.Study != nil {
+		r, ok, err := b.Study.Pinned(c.ctx, library, question)
+		switch {
+		case err != nil && !errors.Is(err, retrieval.ErrUnknownLibrary):
+			c.log.Warn("read pinned answer", "err", err)
+		case ok:
+			pin = &r
+		}
+	}
 	// One more than shown, to know whether a More button is needed; the
 	// selection is prefix-stable, so the extra result does not change the
 	// first n.
 	results, err := b.lib.Search(c.ctx, retrieval.Query{Library: library, Text: question, Limit: n + 1, Offset: offset,
 		Collection: collection})
-	if err != nil {
+	if err != nil && !(pin != nil && errors.Is(err, retrieval.ErrNoMatch)) {
+		if errors.Is(err, retrieval.ErrNoMatch) && !ephemeral {
+			b.recordGap(c, library, question)
+		}
 		return b.errorReply(c, library, err, ephemeral)
 	}
-	if len(results) == 0 {
+	if len(results) == 0 && pin == nil {
 		if offset > 0 {
 			return textReply(msgNoMoreResults, ephemeral)
 		}
+		if !ephemeral {
+			b.recordGap(c, library, question)
+		}
 		return textReply(msgNoMatch(), ephemeral)
 	}
-	more := len(results) > n
+	shown, consumed, more := results, len(results), len(results) > n
 	if more {
-		results = results[:n]
+		shown, consumed = results[:n], n
+	}
+	if pin != nil {
+		// The pinned quote takes the first place; the search fills the
+		// rest, without showing the pinned quote twice.
+		shown = []retrieval.Result{*pin}
+		consumed = 0
+		for _, r := range results {
+			if len(shown) == n {
+				break
+			}
+			consumed++
+			if !sameQuote(r, *pin) {
+				shown = append(shown, r)
+			}
+		}
+		more = false
+		for _, r := range results[consumed:] {
+			if !sameQuote(r, *pin) {
+				more = true
+			}
+		}
 	}
 	p := &page{guildID: guildID, library: library, kind: pageAnswer, query: question, collection: collection,
-		offset: offset, next: offset + len(results), results: results}
-	state := b.pages.put(p, b.Now())
-	return reply{embeds: cards(results), components: pageButtons(state, len(results), more), ephemeral: ephemeral}
+		offset: offset, next: offset + consumed, results: shown, pinned: pin != nil}
+	return b.renderAnswer(c, p, look, more, ephemeral)
+}
+
+// sameQuote reports whether a and b are the same words of the same source.
+func sameQuote(a, b retrieval.Result) bool {
+	if a.QuoteID != 0 && a.QuoteID == b.QuoteID {
+		return true
+	}
+	return a.Source.ID == b.Source.ID && a.Start == b.Start && a.End == b.End
+}
+
+// recordGap notes that the library had no answer to question; a failure
+// is logged, as the user's answer does not depend on it.
+func (b *Bot) recordGap(c *call, library, question string) {
+	if b.Study == nil {
+		return
+	}
+	if err := b.Study.RecordGap(c.ctx, library, question); err != nil && !errors.Is(err, retrieval.ErrUnknownLibrary) {
+		c.log.Warn("record unanswered question", "err", err)
+	}
 }
 
 // scopeNote says, after the question, that the answer comes from one
@@ -190,6 +249,8 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 
 	question = oneLine(question)
 	var rep reply
+	var library, scope, search string
+	followUp := false
 	switch {
 	case question == "":
 		rep = textReply(msgMentionHelp, false)
@@ -206,18 +267,48 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 			return
 		}
 		question = clip(question, b.MaxQuestion)
-		library := LibraryName(m.GuildID)
-		rep = b.answerPage(c, m.GuildID, library, b.scope(ctx, c, library, m.ChannelID), question, 0, false)
+		library = LibraryName(m.GuildID)
+		scope = b.scope(ctx, c, library, m.ChannelID)
+		search = question
+		// In a thread started from one of the bot's answers, the question
+		// follows up on the one that answer was to.
+		if st, ok := b.threads.get(m.ChannelID, m.GuildID); ok {
+			followUp = true
+			search = st.question + " " + question
+			if scope == "" {
+				scope = st.collection
+			}
+			c.log.Info("follow-up question in a thread")
+		}
+		rep = b.answerPage(c, m.GuildID, library, scope, search, 0, false)
+		if followUp && len(rep.embeds) > 0 {
+			first, _ := fitEscaped(oneLine(b.threadQuestion(m.ChannelID, m.GuildID)), maxEchoRunes/2)
+			rep.content = echo("**Follow-up:**", question) + " · *read with the thread's question:* " + first + scopeNote(scope)
+		}
 	}
 	rep.clamp()
 	failIfGone := false
-	if _, err := r.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+	sent, err := r.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Content:         rep.content,
 		Embeds:          rep.embeds,
 		Components:      rep.components,
 		AllowedMentions: noMentions(),
 		Reference:       &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &failIfGone},
-	}); err != nil {
+	})
+	if err != nil {
 		c.log.Error("reply to mention", "err", err)
+		return
 	}
+	if len(rep.shown) > 0 && sent != nil {
+		b.recordCited(c, library, m.ChannelID, rep.shown)
+		if !followUp {
+			b.threads.put(sent.ID, starter{guildID: m.GuildID, question: search, collection: scope})
+		}
+	}
+}
+
+// threadQuestion is the question that started thread id, or "".
+func (b *Bot) threadQuestion(id, guildID string) string {
+	st, _ := b.threads.get(id, guildID)
+	return st.question
 }

@@ -174,6 +174,11 @@ type Bot struct {
 	// /collection, /settings, /optout and "Add as source") and channel
 	// scopes. New sets it when the Library is also a Curator.
 	Curator Curator
+	// Study, if set, enables the study-group features: /compare, /export,
+	// /daily, /pin, /unpin, /gaps, reading a quote in its context passage
+	// by passage, feedback buttons and pinned answers. New sets it when
+	// the Library is also a Study.
+	Study Study
 	// Fetcher, if set, enables /source add url: and /source refresh.
 	Fetcher Fetcher
 	// MaxUpload is the largest attachment /source add accepts, in bytes;
@@ -197,6 +202,7 @@ type Bot struct {
 	ctx     context.Context // cancelled by Close; every handler's context ends with it
 	cancel  context.CancelFunc
 	pages   *pageStore
+	threads *threadStore
 	cool    *cooldowns
 	rate    *serverLimiter
 	removes []func()
@@ -224,6 +230,7 @@ func New(cfg Config, lib Library) *Bot {
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
 	ctx, cancel := context.WithCancel(context.Background())
 	cur, _ := lib.(Curator)
+	study, _ := lib.(Study)
 	return &Bot{
 		Logger:          slog.Default(),
 		Now:             time.Now,
@@ -239,6 +246,7 @@ func New(cfg Config, lib Library) *Bot {
 		CurateTimeout:   DefaultCurateTimeout,
 		StallTimeout:    DefaultStallTimeout,
 		Curator:         cur,
+		Study:           study,
 		Session:         s,
 		cfg:             cfg,
 		lib:             lib,
@@ -285,6 +293,7 @@ func (b *Bot) init() {
 		b.CurateTimeout = DefaultCurateTimeout
 	}
 	b.pages = newPageStore(b.StateTTL, b.MaxStates)
+	b.threads = newThreadStore(b.MaxStates)
 	b.cool = newCooldowns(b.Cooldown)
 	b.rate = newServerLimiter(b.ServerRate)
 	if b.MaxQuestion <= 0 || b.MaxQuestion > MaxQuestionLength {
@@ -330,6 +339,9 @@ func (b *Bot) Open(ctx context.Context) error {
 	cmds := Commands(b.Sample != nil)
 	if b.Curator != nil {
 		cmds = append(cmds, CurationCommands()...)
+	}
+	if b.Study != nil {
+		cmds = append(cmds, StudyCommands()...)
 	}
 	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, cmds,
 		discordgo.WithContext(ctx)); err != nil {

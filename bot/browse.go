@@ -70,7 +70,8 @@ func (b *Bot) quotesPage(c *call, guildID, library, collection, speaker string, 
 	for _, s := range sources {
 		refs[s.ID] = s.Ref()
 	}
-	end := min(offset+b.MaxResults, len(qs))
+	look := b.look(c.ctx, c, library)
+	end := min(offset+look.results, len(qs))
 	results := make([]retrieval.Result, 0, end-offset)
 	for _, q := range qs[offset:end] {
 		ref, ok := refs[q.SourceID]
@@ -85,17 +86,13 @@ func (b *Bot) quotesPage(c *call, guildID, library, collection, speaker string, 
 	}
 	p := &page{guildID: guildID, library: library, kind: pageQuotes, query: speaker, collection: collection,
 		offset: offset, next: end, results: results}
-	state := b.pages.put(p, b.Now())
 	who := name
 	if len(exact) > 0 {
 		who, _ = fitEscaped(exact[0].Speaker, 100)
 	}
-	return reply{
-		content:    fmt.Sprintf("**Quotes from %s** (%d–%d of %d)", who, offset+1, end, len(qs)),
-		embeds:     cards(results),
-		components: pageButtons(state, len(results), end < len(qs)),
-		ephemeral:  ephemeral,
-	}
+	rep := b.renderAnswer(c, p, look, end < len(qs), ephemeral)
+	rep.content = fmt.Sprintf("**Quotes from %s** (%d–%d of %d)", who, offset+1, end, len(qs))
+	return rep
 }
 
 // sources answers /sources, privately: a listing is for whoever asked.
@@ -214,6 +211,8 @@ func (b *Bot) button(c *call, data discordgo.MessageComponentInteractionData) {
 				return b.quotesPage(c, p.guildID, p.library, p.collection, p.query, p.next, true)
 			case pageSources:
 				return b.sourcesPage(c, p.guildID, p.library, p.next)
+			case pageCompare, pageRead:
+				return textReply(msgExpired, true)
 			}
 			rep := b.answerPage(c, p.guildID, p.library, p.collection, p.query, p.next, true)
 			if len(rep.embeds) > 0 {
@@ -221,23 +220,12 @@ func (b *Bot) button(c *call, data discordgo.MessageComponentInteractionData) {
 			}
 			return rep
 		})
-	case actionContext, actionCite:
-		if n < 1 || n > len(p.results) {
-			b.send(c, textReply(msgExpired, true))
-			return
-		}
-		r := p.results[n-1]
-		if action == actionCite {
-			b.send(c, citeReply(r))
-			return
-		}
-		b.answer(c, true, func(ctx context.Context) reply {
-			ps, err := b.lib.Passage(ctx, p.library, r.Source.ID, r.Paragraph)
-			if err != nil {
-				return b.errorReply(c, p.library, err, true)
-			}
-			return reply{embeds: []*discordgo.MessageEmbed{contextEmbed(ps, r)}, ephemeral: true}
-		})
+	case actionContext, actionPrev, actionNext:
+		b.read(c, action, p, n)
+	case actionCite, actionCitePlain, actionAPA, actionMLA, actionChicago:
+		b.cite(c, action, state, p, n)
+	case actionUp, actionDown:
+		b.vote(c, action, p)
 	default:
 		b.send(c, textReply(msgExpired, true))
 	}

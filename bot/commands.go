@@ -144,14 +144,21 @@ const (
 // /source, /quote, /collection and "Add as source" are visible to every
 // member, so that a server's curator role can use them without further
 // setup; the bot checks on every use (commands and buttons alike) that
-// the member has Manage Server or the curator role. /settings is for
-// Manage Server only, which default_member_permissions also says.
+// the member has Manage Server or the curator role. /settings
+// curator-role is for Manage Server only; /settings answers for curators.
 func CurationCommands() []*discordgo.ApplicationCommand {
 	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	install := &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
-	manageGuild := int64(discordgo.PermissionManageGuild)
 	one := 1
 	minID := 1.0
+	minResults := 1.0
+	choice := func(name, desc string, values ...string) *discordgo.ApplicationCommandOption {
+		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: desc}
+		for _, v := range values {
+			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: v, Value: v})
+		}
+		return o
+	}
 
 	str := func(name, desc string, required bool, max int) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
@@ -252,16 +259,24 @@ func CurationCommands() []*discordgo.ApplicationCommand {
 			},
 		},
 		{
-			Type:                     discordgo.ChatApplicationCommand,
-			Name:                     cmdSettings,
-			Description:              "Verbatim's settings for this server (needs Manage Server)",
-			Contexts:                 guildOnly,
-			IntegrationTypes:         install,
-			DefaultMemberPermissions: &manageGuild,
+			// Visible to every member so that the curator role can reach
+			// /settings answers; the bot checks each subcommand (the
+			// curator role itself needs Manage Server).
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdSettings,
+			Description:      "Verbatim's settings for this server (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
 			Options: []*discordgo.ApplicationCommandOption{
-				sub(subCuratorRole, "Set the role that may curate the library; leave it out to clear it",
+				sub(subCuratorRole, "Set the role that may curate the library; leave it out to clear it (Manage Server)",
 					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole,
 						Name: optRole, Description: "Members with this role may curate"}),
+				sub(subAnswers, "How answers look: layout, number of results, buttons, feedback; none shows them",
+					choice(optLayout, "Full cards, or one compact card listing the quotes", "full", "compact"),
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
+						Name: optResults, Description: "Quotes per answer, 1 to 5", MinValue: &minResults, MaxValue: 5},
+					choice(optButtons, "Show the buttons under answers (Open, Cite, More...)", "on", "off"),
+					choice(optFeedback, "Show 👍/👎 under answers", "on", "off")),
 			},
 		},
 		{
@@ -274,6 +289,124 @@ func CurationCommands() []*discordgo.ApplicationCommand {
 		{
 			Type:             discordgo.MessageApplicationCommand,
 			Name:             cmdAddSource,
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+		},
+	}
+}
+
+// Study-group command names.
+const (
+	cmdCompare = "compare"
+	cmdExport  = "export"
+	cmdDaily   = "daily"
+	cmdPin     = "pin"
+	cmdUnpin   = "unpin"
+	cmdGaps    = "gaps"
+
+	subStart = "start"
+	subStop  = "stop"
+
+	optTopic      = "topic"
+	optSpeakers   = "speakers"
+	optStyle      = "style"
+	optChannel    = "channel"
+	optTime       = "time"
+	optCollection = "collection"
+	optQuoteID    = "quote"
+)
+
+// maxCompareSpeakers is the most cards /compare shows: one per speaker,
+// each with its buttons, in Discord's five rows.
+const maxCompareSpeakers = 5
+
+// StudyCommands returns the study-group commands: /compare and /export for
+// everyone, and /daily, /pin, /unpin and /gaps for curators (Manage Server
+// or the curator role, checked by the bot on every use). Open registers
+// them when the Bot has a Study.
+func StudyCommands() []*discordgo.ApplicationCommand {
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	install := &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	one := 1
+	two, five, minID := 2.0, float64(maxCompareSpeakers), 1.0
+	question := func(desc string) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: optQuestion,
+			Description: desc, Required: true, MinLength: &one, MaxLength: MaxQuestionLength}
+	}
+	styles := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: optStyle,
+		Description: "Citation style (default APA)", Choices: []*discordgo.ApplicationCommandOptionChoice{
+			{Name: "APA", Value: "apa"}, {Name: "MLA", Value: "mla"}, {Name: "Chicago", Value: "chicago"}}}
+	return []*discordgo.ApplicationCommand{
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdCompare,
+			Description:      "What different people said on a topic: one card per speaker, their most relevant quote",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: optTopic, Description: "The topic, e.g. NATO enlargement",
+					Required: true, MinLength: &one, MaxLength: MaxQuestionLength},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: optSpeakers,
+					Description: "How many speakers to compare, 2 to 5 (default 5)", MinValue: &two, MaxValue: five},
+			},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdExport,
+			Description:      "Send a Markdown study packet of every quote cited in this thread or channel",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options:          []*discordgo.ApplicationCommandOption{styles},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdDaily,
+			Description:      "Post a quote a day in a channel (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subStart,
+					Description: "Post one quote a day in a channel, at a time of day (UTC)",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionChannel, Name: optChannel, Description: "Where to post",
+							Required: true, ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}},
+						{Type: discordgo.ApplicationCommandOptionString, Name: optTime, Description: "Time of day, HH:MM in UTC (e.g. 09:30)",
+							Required: true, MinLength: &one, MaxLength: 5},
+						{Type: discordgo.ApplicationCommandOptionString, Name: optCollection,
+							Description: "Only quotes from this collection (default: the whole library)", MinLength: &one, MaxLength: maxCollectionName},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subStop,
+					Description: "Stop the daily quote in a channel (default: this one)",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionChannel, Name: optChannel, Description: "The channel",
+							ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}},
+					}},
+			},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdPin,
+			Description:      "Pin a quote as the answer to a question (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options: []*discordgo.ApplicationCommandOption{
+				question("The question, as members ask it"),
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: optQuoteID, Description: "The quote's id, as on its card (“quote #123”)",
+					Required: true, MinValue: &minID},
+			},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdUnpin,
+			Description:      "Remove the answer pinned to a question (Manage Server or the curator role)",
+			Contexts:         guildOnly,
+			IntegrationTypes: install,
+			Options:          []*discordgo.ApplicationCommandOption{question("The question the quote was pinned to")},
+		},
+		{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             cmdGaps,
+			Description:      "The questions the library answers worst, most asked first, with a CSV (curators)",
 			Contexts:         guildOnly,
 			IntegrationTypes: install,
 		},

@@ -332,6 +332,8 @@ func (b *Bot) curate(c *call, data discordgo.ApplicationCommandInteractionData) 
 		b.collection(c, sub.Name, opts)
 	case cmdSettings + " " + subCuratorRole:
 		b.curatorRole(c, data, opts)
+	case cmdSettings + " " + subAnswers:
+		b.answerSettings(c, opts)
 	default:
 		b.send(c, textReply(msgUnknownCommand, true))
 	}

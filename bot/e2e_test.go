@@ -481,9 +481,9 @@ func TestE2E(t *testing.T) {
 // contextLabel and citeLabel name the buttons of a message's first card.
 func contextLabel(m message) string {
 	if len(m.Embeds) > 1 {
-		return "Context 1"
+		return "Open 1"
 	}
-	return "Context"
+	return "Open"
 }
 
 func citeLabel(m message) string {

@@ -143,6 +143,7 @@ type button struct {
 	Style    int    `json:"style"`
 	CustomID string `json:"custom_id"`
 	URL      string `json:"url"`
+	Disabled bool   `json:"disabled"`
 }
 
 type choice struct {

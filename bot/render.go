@@ -49,7 +49,7 @@ const (
 const cardColor = 0x4f6d9a
 
 // shortenedNote ends a card whose quote was shortened.
-const shortenedNote = "*(shortened — full quote: Context)*"
+const shortenedNote = "*(shortened — full quote: Open)*"
 
 // noMentions is sent with every message: quoted text such as "@everyone"
 // or "<@id>" must stay text.
@@ -64,6 +64,12 @@ type reply struct {
 	embeds     []*discordgo.MessageEmbed
 	components []discordgo.MessageComponent
 	ephemeral  bool
+	// files are attachments (an /export packet, a /gaps CSV); only a
+	// deferred reply's edit sends them.
+	files []*discordgo.File
+	// shown are the results the reply shows, for the channel's study
+	// packet (RecordCited).
+	shown []retrieval.Result
 }
 
 // textReply is a reply of content only.
@@ -434,7 +440,7 @@ func (rep *reply) clamp() {
 			break
 		}
 	}
-	if rep.content == "" && len(rep.embeds) == 0 {
+	if rep.content == "" && len(rep.embeds) == 0 && len(rep.files) == 0 {
 		rep.content = "(nothing to show)"
 	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -79,6 +80,8 @@ func (b *Bot) HandleInteraction(ctx context.Context, r Responder, i *discordgo.I
 			b.library(c, data)
 		case cmdSource, cmdQuote, cmdCollection, cmdSettings, cmdOptOut, cmdAddSource:
 			b.curate(c, data)
+		case cmdCompare, cmdExport, cmdDaily, cmdPin, cmdUnpin, cmdGaps:
+			b.study(c, data)
 		default:
 			b.send(c, textReply(msgUnknownCommand, true))
 		}
@@ -154,8 +157,9 @@ func (b *Bot) deferReply(c *call, ephemeral bool) bool {
 	return true
 }
 
-// edit completes a deferred response with rep.
-func (b *Bot) edit(c *call, rep reply) {
+// edit completes a deferred response with rep and returns the message as
+// edited, or nil if the edit failed.
+func (b *Bot) edit(c *call, rep reply) *discordgo.Message {
 	rep.clamp()
 	embeds := rep.embeds
 	if embeds == nil {
@@ -171,13 +175,25 @@ func (b *Bot) edit(c *call, rep reply) {
 		Components:      &components,
 		AllowedMentions: noMentions(),
 	}
+	if len(rep.files) > 0 {
+		edit.Files = rep.files
+	}
 	// An edit is idempotent, so a 5xx is safe to retry.
+	var msg *discordgo.Message
 	if err := retry5xx(c.ctx, func() error {
-		_, err := c.r.InteractionResponseEdit(c.i, edit)
+		for _, f := range rep.files {
+			if s, ok := f.Reader.(io.Seeker); ok {
+				_, _ = s.Seek(0, io.SeekStart) // a retry sends the file again
+			}
+		}
+		m, err := c.r.InteractionResponseEdit(c.i, edit)
+		msg = m
 		return err
 	}); err != nil {
 		c.log.Error("edit interaction response", "err", err)
+		return nil
 	}
+	return msg
 }
 
 // deferred acknowledges c at once, then runs f and edits the response

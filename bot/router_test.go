@@ -109,7 +109,7 @@ func TestHandleInteraction_Ask(t *testing.T) {
 		assert.Equal(t, "2 · Unattributed", m.Embeds[1].Author.Name)
 		assert.Equal(t, "3 · Volodymyr Zelensky (attribution uncertain)", m.Embeds[2].Author.Name)
 		assert.Empty(t, m.Embeds[2].URL, "a javascript: URL must not become a link")
-		assert.Len(t, m.Components, 3, "Context row, Cite row, More row")
+		assert.Len(t, m.Components, 5, "Open, Previous, Next and Cite rows, and More")
 		Golden(t, "ask", calls)
 	})
 	t.Run("Passage", func(t *testing.T) {
@@ -119,7 +119,7 @@ func TestHandleInteraction_Ask(t *testing.T) {
 		require.Len(t, m.Embeds, 1)
 		assert.Equal(t, "Passage", m.Embeds[0].Author.Name)
 		assert.Equal(t, "Untitled source #7", m.Embeds[0].Title)
-		assert.Equal(t, []string{"v1:ctx:", "v1:cite:"}, prefixes(m.customIDs()), "no More button on the last page")
+		assert.Equal(t, []string{"v1:prev:", "v1:ctx:", "v1:next:", "v1:cite:"}, prefixes(m.customIDs()), "no More button on the last page")
 		Golden(t, "ask_passage", calls)
 	})
 	t.Run("ErrNoMatch", func(t *testing.T) {
@@ -230,7 +230,7 @@ func TestHandleInteraction_Ask(t *testing.T) {
 		m := calls[1].msg(t)
 		require.Len(t, m.Embeds, 5)
 		for _, e := range m.Embeds {
-			assert.True(t, strings.HasSuffix(e.Description, "*(shortened — full quote: Context)*"), e.Description[max(len(e.Description)-80, 0):])
+			assert.True(t, strings.HasSuffix(e.Description, "*(shortened — full quote: Open)*"), e.Description[max(len(e.Description)-80, 0):])
 			assert.Contains(t, e.Description, "war. …”", "cut after a sentence")
 		}
 		assert.LessOrEqual(t, len(m.Components), 5)
@@ -336,7 +336,7 @@ func TestHandleInteraction_Buttons(t *testing.T) {
 	t.Run("Context", func(t *testing.T) {
 		lib := newLib()
 		b, m := ask(t, lib)
-		calls := b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "Context 1")))
+		calls := b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "Open 1")))
 		require.Len(t, calls, 1, "a quick lookup is answered at once")
 		c := calls[0].msg(t)
 		assert.Equal(t, typeMessage, c.Type)
@@ -354,7 +354,7 @@ func TestHandleInteraction_Buttons(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 			return passage, nil
 		}
-		calls := b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "Context 1")))
+		calls := b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "Open 1")))
 		require.Len(t, calls, 2)
 		assert.Equal(t, typeDeferred, calls[0].msg(t).Type)
 		assert.Equal(t, ephemeral, calls[0].msg(t).Flags)
@@ -363,7 +363,7 @@ func TestHandleInteraction_Buttons(t *testing.T) {
 	t.Run("ContextSourceGone", func(t *testing.T) {
 		lib := newLib()
 		b, m := ask(t, lib)
-		calls := b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "Context 3")))
+		calls := b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "Open 3")))
 		assert.Contains(t, calls[0].msg(t).text(), "no longer in this server's library")
 	})
 	t.Run("Cite", func(t *testing.T) {
@@ -391,7 +391,7 @@ func TestHandleInteraction_Buttons(t *testing.T) {
 		lib := newLib()
 		b, m := ask(t, lib)
 		before := len(lib.Calls())
-		for _, label := range []string{"More", "Context 1", "Cite 1"} {
+		for _, label := range []string{"More", "Open 1", "Cite 1"} {
 			calls := b.Do(t, buttonInteraction(t, guildB, m.buttonID(t, label)))
 			require.Len(t, calls, 1)
 			assert.Contains(t, calls[0].msg(t).text(), "ask again")

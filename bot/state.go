@@ -27,6 +27,16 @@ const (
 	actionRemove  = "rm"    // confirm /source remove
 	actionKeep    = "keep"  // cancel /source remove
 	actionPaste   = "paste" // the /source paste form (a modal, not a button)
+
+	// Study groups (study.go, reading.go, feedback.go).
+	actionPrev      = "prev" // the paragraph before a card's (or the one being read)
+	actionNext      = "next" // the paragraph after
+	actionCitePlain = "cq"   // a citation message: back to the plain citation
+	actionAPA       = "apa"  // a citation message: APA style
+	actionMLA       = "mla"  // MLA style
+	actionChicago   = "chi"  // Chicago style
+	actionUp        = "up"   // 👍 on an answer
+	actionDown      = "down" // 👎 on an answer
 )
 
 // customIDPrefix versions the custom_id format.
@@ -42,6 +52,8 @@ const (
 	pageSourceList                 // the library's sources with ids, for curators
 	pageHistory                    // the library's audit log
 	pageConfirm                    // a /source remove waiting for its confirmation
+	pageCompare                    // /compare: one quote per speaker
+	pageRead                       // one paragraph of a source, read from a card
 )
 
 // page is one page of results as shown, with what the next page needs.
@@ -60,7 +72,14 @@ type page struct {
 	offset   int // index of the first item shown
 	next     int // index of the first item of the next page
 	results  []retrieval.Result
-	expires  time.Time
+	// pinned says results[0] is the answer moderators pinned to query.
+	pinned bool
+	// counts holds the number of paragraphs of each result's source, for
+	// the bounds of Previous and Next (0: not known).
+	counts []int
+	// paragraph is the paragraph shown (pageRead), of results[0]'s source.
+	paragraph int
+	expires   time.Time
 }
 
 // pageStore keeps pages by random id for a while, in memory.

@@ -1,0 +1,21 @@
+package bot
+
+import "github.com/verbatim-bot/verbatim/retrieval"
+
+// maxCitedQuote is the longest quote a styled citation carries, so that
+// the citation and its entry fit one message.
+const maxCitedQuote = 1200
+
+// styledCitation returns the name of the style action names and r's
+// citation in it (retrieval.Cite), its quote shortened to fit a message.
+func styledCitation(action string, r retrieval.Result) (name, text string) {
+	style, name := retrieval.CiteAPA, "APA"
+	switch action {
+	case actionMLA:
+		style, name = retrieval.CiteMLA, "MLA"
+	case actionChicago:
+		style, name = retrieval.CiteChicago, "Chicago"
+	}
+	r.Text, _ = truncate(oneLine(r.Text), maxCitedQuote)
+	return name, retrieval.Cite(style, r)
+}
