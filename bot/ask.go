@@ -105,7 +105,9 @@ func (b *Bot) answerPage(c *call, guildID, library, collection, question string,
 	look := b.look(c.ctx, c, library)
 	n := look.results
 	var pin *retrieval.Result
-	if offset == 0 && b.Study != nil {
+	// Pins answer /ask and @mentions; a More page (private) starting at 0
+	// follows a first page that showed only the pin.
+	if offset == 0 && !ephemeral && b.Study != nil {
 		r, ok, err := b.Study.Pinned(c.ctx, library, question)
 		switch {
 		case err != nil && !errors.Is(err, retrieval.ErrUnknownLibrary):
@@ -300,10 +302,10 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 		return
 	}
 	if len(rep.shown) > 0 && sent != nil {
-		b.recordCited(c, library, m.ChannelID, rep.shown)
 		if !followUp {
 			b.threads.put(sent.ID, starter{guildID: m.GuildID, question: search, collection: scope})
 		}
+		b.recordCited(c, library, m.ChannelID, rep.shown)
 	}
 }
 

@@ -9,13 +9,13 @@ const maxCitedQuote = 1200
 // styledCitation returns the name of the style action names and r's
 // citation in it (retrieval.Cite), its quote shortened to fit a message.
 func styledCitation(action string, r retrieval.Result) (name, text string) {
-	style, name := retrieval.CiteAPA, "APA"
+	style := retrieval.CiteAPA
 	switch action {
 	case actionMLA:
-		style, name = retrieval.CiteMLA, "MLA"
+		style = retrieval.CiteMLA
 	case actionChicago:
-		style, name = retrieval.CiteChicago, "Chicago"
+		style = retrieval.CiteChicago
 	}
 	r.Text, _ = truncate(oneLine(r.Text), maxCitedQuote)
-	return name, retrieval.Cite(style, r)
+	return style.Name(), retrieval.Cite(style, r)
 }

@@ -93,9 +93,8 @@ func (b *Bot) deferredAnswer(c *call, f func(ctx context.Context) (reply, string
 	if msg == nil || len(rep.shown) == 0 {
 		return
 	}
-	library := LibraryName(c.i.GuildID)
-	b.recordCited(c, library, c.i.ChannelID, rep.shown)
 	b.threads.put(msg.ID, starter{guildID: c.i.GuildID, question: question, collection: scope})
+	b.recordCited(c, LibraryName(c.i.GuildID), c.i.ChannelID, rep.shown)
 }
 
 // recordCited adds rs to the study packet of the channel or thread; a

@@ -165,7 +165,8 @@ func TestE2E_Curate(t *testing.T) {
 			names = append(names, c.Name)
 		}
 		assert.ElementsMatch(t, []string{"ask", "quotes", "sources", "Find sources",
-			"source", "quote", "collection", "settings", "optout", "Add as source"}, names)
+			"source", "quote", "collection", "settings", "optout", "Add as source",
+			"compare", "export", "daily", "pin", "unpin", "gaps"}, names)
 	})
 	t.Run("AddByAttachment", func(t *testing.T) {
 		e.t = t

@@ -74,6 +74,8 @@ func FuzzButton(f *testing.F) {
 		"v1:paste:form:0", "v1:more:STATE:26", "v1:more:STATE:-1", "v1:more:STATE:1:2", "v2:more:STATE:0",
 		"v1:ctx:STATE:99999999999999999999", "v1::::", ":::", "v1:more:" + strings.Repeat("A", 100) + ":0",
 		"v1:more:STATE:+1", "v1:more:STATE: 1", "v1:cite:STATE:0x1", "v1:\x00:STATE:\xff",
+		"v1:prev:STATE:1", "v1:next:STATE:3", "v1:prev:STATE:0", "v1:next:STATE:6", "v1:cq:STATE:1", "v1:apa:STATE:1",
+		"v1:mla:STATE:2", "v1:chi:STATE:3", "v1:chi:STATE:0", "v1:up:STATE:0", "v1:down:STATE:0", "v1:up:STATE:1",
 	} {
 		f.Add(seed)
 	}
@@ -136,6 +138,19 @@ func FuzzCommandOptions(f *testing.F) {
 		{"collection", "create", "name", 3, "\u202eevil\u200b", false},
 		{"settings", "curator-role", "role", 8, "123", false},
 		{"optout", "", "", 0, "", false},
+		{"settings", "answers", "layout", 3, "compact", false},
+		{"settings", "answers", "results", 4, "9", false},
+		{"settings", "answers", "feedback", 3, "maybe", false},
+		{"compare", "", "topic", 3, "NATO", false},
+		{"compare", "", "speakers", 4, "7", false},
+		{"export", "", "style", 3, "harvard", false},
+		{"daily", "start", "time", 3, "25:99", false},
+		{"daily", "start", "channel", 7, "not-a-snowflake", false},
+		{"daily", "stop", "channel", 7, "1110000000000000009", false},
+		{"pin", "", "question", 3, "Why did Russia go to war?", false},
+		{"pin", "", "quote", 4, "11", false},
+		{"unpin", "", "question", 3, "?!", false},
+		{"gaps", "", "", 0, "", false},
 		{"nope", "", "x", 3, "y", false},
 	} {
 		f.Add(s.command, s.sub, s.option, s.typ, s.value, s.autocomplete)

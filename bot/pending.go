@@ -10,10 +10,6 @@ import (
 
 func noPin(err error) bool { return errors.Is(err, retrieval.ErrNoPin) }
 
-func (b *Bot) export(c *call, data discordgo.ApplicationCommandInteractionData) {
-	b.send(c, textReply(msgNoStudy, true))
-}
 func (b *Bot) daily(c *call, data discordgo.ApplicationCommandInteractionData) {
 	b.send(c, textReply(msgNoStudy, true))
 }
-func (b *Bot) gaps(c *call) { b.send(c, textReply(msgNoStudy, true)) }

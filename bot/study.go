@@ -78,6 +78,7 @@ type Study interface {
 	CitedLog
 	FeedbackLog
 	Pinner
+	GapReporter
 }
 
 // Settings keys for how answers look, set with /settings answers.

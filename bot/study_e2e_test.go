@@ -1,0 +1,467 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/verbatim-bot/verbatim/bot"
+	"github.com/verbatim-bot/verbatim/internal/fakediscord"
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// The study-group end-to-end tests: the real discordgo session against
+// the fake Discord, a real SQLite index holding the sample library.
+
+const (
+	typeUpdate = int(discordgo.InteractionResponseUpdateMessage)
+	sModID     = "1100000000000000701" // has Manage Server
+	sMemberID  = "1100000000000000702" // a plain member
+	sThreadID  = "1100000000000000711" // a channel used as a study thread
+	sDailyChan = "1100000000000000712"
+)
+
+var _ bot.Study = (*retrieval.Index)(nil)
+
+// studyE2E is the fake Discord and a bot serving ix.
+type studyE2E struct {
+	*e2e
+	ix      *retrieval.Index
+	library string
+	clock   *testClock
+	tick    chan time.Time
+}
+
+// newStudyE2E connects a bot serving ix to f, with the clock and the
+// daily tick under the test's control. The bot is closed when the test
+// ends (or by the caller).
+func newStudyE2E(t *testing.T, f *fakediscord.Server, ix *retrieval.Index, clock *testClock) *studyE2E {
+	t.Helper()
+	b := bot.New(bot.Config{Token: fakediscord.DefaultToken}, ix)
+	require.NotNil(t, b.Study, "New takes the index as the Study")
+	log := &syncBuffer{}
+	b.Logger = newTestLogger(log)
+	b.Cooldown = 0
+	b.Now = clock.Now
+	tick := make(chan time.Time)
+	b.Session.ShouldReconnectOnError = false
+	f.Redirect(b.Session)
+	require.NoError(t, b.Open(context.Background()))
+	t.Cleanup(func() {
+		_ = b.Close()
+		assert.NotContains(t, log.String(), fakediscord.DefaultToken, "the token reached the log")
+	})
+	return &studyE2E{e2e: &e2e{t: t, f: f, b: b, log: log}, ix: ix,
+		library: bot.LibraryName(fakediscord.DefaultGuildID), clock: clock, tick: tick}
+}
+
+// run dispatches i and returns its first response, and the edit that
+// completes it when the first was a deferral (else the zero message).
+func (e *studyE2E) run(i *fakediscord.Interaction) (ack, final message) {
+	e.t.Helper()
+	e.f.DispatchInteraction(e.t, i)
+	ack = e.wait(i, fakediscord.IsCallback, 3*time.Second)
+	if ack.Type == typeDeferred {
+		return ack, e.wait(i, fakediscord.IsEditOriginal, 10*time.Second)
+	}
+	return ack, ack
+}
+
+// slashIn is a slash command in channel by user with perms.
+func slashIn(channel, user string, perms int64, name string, opts ...fakediscord.Opt) *fakediscord.Interaction {
+	return fakediscord.SlashCommand(fakediscord.DefaultGuildID, channel, user, name, opts...).WithPermissions(perms)
+}
+
+// press clicks the button labelled label on m (shown in channel) as user.
+func (e *studyE2E) press(m message, channel, user, label string) (ack, final message) {
+	e.t.Helper()
+	return e.run(fakediscord.Button(fakediscord.DefaultGuildID, channel, user, m.buttonID(e.t, label), nil))
+}
+
+// decoded is the JSON of a request (payload_json of a multipart one),
+// checked against the limits.
+func decoded(tb testing.TB, r fakediscord.Request) message {
+	tb.Helper()
+	var m message
+	require.NoError(tb, r.Decode(&m))
+	raw, err := json.Marshal(r.JSON)
+	require.NoError(tb, err)
+	CheckLimits(tb, recorded{Call: "InteractionResponseEdit", Body: raw})
+	return m
+}
+
+// button returns the button labelled label on m.
+func (m message) button(tb testing.TB, label string) button {
+	tb.Helper()
+	for _, r := range m.Components {
+		for _, b := range r.Components {
+			if b.Label == label {
+				return b
+			}
+		}
+	}
+	tb.Fatalf("no button %q in %+v", label, m.Components)
+	return button{}
+}
+
+var paragraphRE = regexp.MustCompile(`¶ (\d+) of (\d+)`)
+
+// readAt returns the paragraph a reading view shows and the source's
+// number of paragraphs, from its footer.
+func readAt(tb testing.TB, m message) (at, count int) {
+	tb.Helper()
+	require.Len(tb, m.Embeds, 1)
+	require.NotNil(tb, m.Embeds[0].Footer)
+	sm := paragraphRE.FindStringSubmatch(m.Embeds[0].Footer.Text)
+	require.NotNil(tb, sm, "footer %q", m.Embeds[0].Footer.Text)
+	at, _ = strconv.Atoi(sm[1])
+	count, _ = strconv.Atoi(sm[2])
+	return at, count
+}
+
+var quoteIDRE = regexp.MustCompile(`quote #(\d+)`)
+
+func TestE2E_Study(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	ctx := context.Background()
+	ix := MustOpenIndex(t)
+	library := bot.LibraryName(fakediscord.DefaultGuildID)
+	_, err := ix.Add(ctx, library, sampleDocs(t)...)
+	require.NoError(t, err)
+	f := fakediscord.New(t, fakediscord.WithChannel(fakediscord.DefaultGuildID, e2eChan, "study-hall"))
+	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newStudyE2E(t, f, ix, clock)
+	f.WaitIdentified(t, 5*time.Second)
+	mod := fakediscord.DefaultMemberPermissions | fakediscord.PermManageGuild
+	member := fakediscord.DefaultMemberPermissions
+	ask := func(channel, question string) message {
+		_, m := e.run(slashIn(channel, sMemberID, member, "ask", fakediscord.StringOpt("question", question)))
+		return m
+	}
+
+	t.Run("CommandsRegistered", func(t *testing.T) {
+		e.t = t
+		r := f.WaitRequest(t, 5*time.Second, fakediscord.IsCommandsPut)
+		assert.Empty(t, r.Violations)
+		var cmds []discordgo.ApplicationCommand
+		require.NoError(t, r.Decode(&cmds))
+		var names []string
+		for _, c := range cmds {
+			names = append(names, c.Name)
+		}
+		assert.Subset(t, names, []string{"compare", "export", "daily", "pin", "unpin", "gaps", "settings"})
+	})
+
+	t.Run("Compare", func(t *testing.T) {
+		e.t = t
+		ack, m := e.run(slashIn(e2eChan, sMemberID, member, "compare", fakediscord.StringOpt("topic", "NATO Ukraine war")))
+		assert.Equal(t, typeDeferred, ack.Type)
+		assert.Zero(t, ack.Flags&ephemeral, "a comparison is for the group")
+		assert.Contains(t, m.text(), "**Compare:** NATO Ukraine war")
+		require.GreaterOrEqual(t, len(m.Embeds), 2, "several speakers are quoted on NATO")
+		speakers := map[string]bool{}
+		for _, em := range m.Embeds {
+			who := em.Author.Name[strings.Index(em.Author.Name, "·")+len("· "):]
+			who = strings.TrimSuffix(who, " (attribution uncertain)")
+			if i := strings.Index(who, ","); i > 0 {
+				who = who[:i]
+			}
+			key := strings.ToLower(strings.Join(strings.Fields(who), " "))
+			assert.False(t, speakers[key], "speaker %q has two cards", who)
+			speakers[key] = true
+			assert.NotEqual(t, "unattributed", key, "only attributed quotes are compared")
+		}
+		// Each card can be read in context and cited.
+		assert.Equal(t, "Open 1", m.Components[0].Components[0].Label)
+	})
+
+	var answer message // an answer with several cards
+	t.Run("ReadInContext", func(t *testing.T) {
+		e.t = t
+		answer = ask(e2eChan, "Why did Russia go to war in Ukraine?")
+		require.GreaterOrEqual(t, len(answer.Embeds), 2)
+		ack, _ := e.press(answer, e2eChan, sMemberID, "Open 1")
+		assert.Equal(t, ephemeral, ack.Flags&ephemeral, "reading is private")
+		require.Len(t, ack.Embeds, 1)
+		assert.Contains(t, ack.Embeds[0].Description, "**", "the quote is marked in its paragraph")
+		quoteAt, count := readAt(t, ack)
+		require.GreaterOrEqual(t, count, quoteAt)
+
+		// Next ▶ turns the page in place, up to the last paragraph, where
+		// it is disabled.
+		view := ack
+		for at := quoteAt; at < count; at++ {
+			require.False(t, view.button(t, "Next ▶").Disabled, "¶ %d of %d", at, count)
+			next, _ := e.press(view, e2eChan, sMemberID, "Next ▶")
+			require.Equal(t, typeUpdate, next.Type, "the reading view is updated, not repeated")
+			got, _ := readAt(t, next)
+			require.Equal(t, at+1, got)
+			assert.NotContains(t, next.Embeds[0].Description, "**", "other paragraphs have nothing marked")
+			view = next
+		}
+		assert.True(t, view.button(t, "Next ▶").Disabled, "no Next on the last paragraph")
+		// ◀ Previous back to the first, where it is disabled.
+		for at := count; at > 1; at-- {
+			prev, _ := e.press(view, e2eChan, sMemberID, "◀ Previous")
+			require.Equal(t, typeUpdate, prev.Type)
+			got, _ := readAt(t, prev)
+			require.Equal(t, at-1, got)
+			view = prev
+		}
+		assert.True(t, view.button(t, "◀ Previous").Disabled, "no Previous on the first paragraph")
+		if quoteAt != 1 {
+			back, _ := e.press(view, e2eChan, sMemberID, "Back to the quote")
+			got, _ := readAt(t, back)
+			assert.Equal(t, quoteAt, got)
+			assert.Contains(t, back.Embeds[0].Description, "**")
+		}
+
+		// The card's own ◀ / ▶ open the paragraphs around the quote.
+		if !answer.button(t, "1 ▶").Disabled {
+			ack, _ := e.press(answer, e2eChan, sMemberID, "1 ▶")
+			assert.Equal(t, ephemeral, ack.Flags&ephemeral)
+			got, _ := readAt(t, ack)
+			assert.Equal(t, quoteAt+1, got)
+		}
+	})
+
+	t.Run("CiteStyles", func(t *testing.T) {
+		e.t = t
+		require.NotEmpty(t, answer.Embeds)
+		ack, _ := e.press(answer, e2eChan, sMemberID, "Cite 1")
+		assert.Equal(t, ephemeral, ack.Flags&ephemeral)
+		assert.Contains(t, ack.text(), "ready to paste")
+		assert.True(t, ack.button(t, "Quote").Disabled, "the plain citation is the one shown")
+		for _, style := range []string{"APA", "MLA", "Chicago"} {
+			m, _ := e.press(ack, e2eChan, sMemberID, style)
+			assert.Equal(t, typeUpdate, m.Type, style)
+			assert.Contains(t, m.text(), "Citation ("+style+" ", "the style and its edition")
+			assert.True(t, m.button(t, style).Disabled, style)
+			assert.Contains(t, m.text(), "Russia", "the citation names the source")
+		}
+	})
+
+	t.Run("Settings", func(t *testing.T) {
+		e.t = t
+		set := func(user string, perms int64, opts ...fakediscord.Opt) message {
+			_, m := e.run(slashIn(e2eChan, user, perms, "settings", fakediscord.Subcommand("answers", opts...)))
+			return m
+		}
+		m := set(sMemberID, member, fakediscord.StringOpt("layout", "compact"))
+		assert.Contains(t, m.text(), "Only members who can manage this server")
+		m = set(sModID, mod, fakediscord.StringOpt("layout", "compact"), fakediscord.IntOpt("results", 2))
+		assert.Contains(t, m.text(), "Saved")
+		assert.Equal(t, ephemeral, m.Flags&ephemeral)
+
+		a := ask(e2eChan, "Why did Russia go to war in Ukraine?")
+		require.Len(t, a.Embeds, 1, "compact: one card")
+		assert.Contains(t, a.Embeds[0].Description, "**2.**")
+		assert.NotContains(t, a.Embeds[0].Description, "**3.**", "two results")
+		assert.Equal(t, "Open 1", a.Components[0].Components[0].Label)
+
+		set(sModID, mod, fakediscord.StringOpt("layout", "full"), fakediscord.StringOpt("feedback", "off"))
+		a = ask(e2eChan, "Why did Russia go to war in Ukraine?")
+		assert.Len(t, a.Embeds, 2)
+		assert.NotContains(t, strings.Join(a.customIDs(), " "), "v1:up:", "feedback off: no 👍")
+
+		set(sModID, mod, fakediscord.StringOpt("buttons", "off"))
+		a = ask(e2eChan, "Why did Russia go to war in Ukraine?")
+		assert.Empty(t, a.Components, "buttons off")
+
+		m = set(sModID, mod, fakediscord.IntOpt("results", 9))
+		assert.Contains(t, m.text(), "Nothing was changed")
+		m = set(sModID, mod, fakediscord.StringOpt("buttons", "on"), fakediscord.StringOpt("feedback", "on"), fakediscord.IntOpt("results", 3))
+		assert.Contains(t, m.text(), "results: 3")
+	})
+
+	t.Run("Feedback", func(t *testing.T) {
+		e.t = t
+		a := ask(e2eChan, "Why did Russia go to war in Ukraine?")
+		shown := fakediscord.MessageCreate(fakediscord.DefaultGuildID, e2eChan, fakediscord.DefaultApplicationID, "")
+		vote := func(label string) message {
+			ack, _ := e.run(fakediscord.Button(fakediscord.DefaultGuildID, e2eChan, sMemberID, a.buttonID(t, label), shown))
+			assert.Equal(t, ephemeral, ack.Flags&ephemeral)
+			return ack
+		}
+		assert.Contains(t, vote("👍").text(), "Thanks")
+		up, down, err := ix.Feedback(ctx, library, shown.ID)
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{1, 0}, [2]int{up, down})
+		vote("👎")
+		up, down, err = ix.Feedback(ctx, library, shown.ID)
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{0, 1}, [2]int{up, down}, "one vote per member, changed")
+	})
+
+	t.Run("Gaps", func(t *testing.T) {
+		e.t = t
+		m := ask(e2eChan, "What is the recipe for apple strudel?")
+		assert.Contains(t, m.text(), "Nothing in this server's library answers that")
+		ask(e2eChan, "What is the recipe for apple strudel?")
+
+		_, m = e.run(slashIn(e2eChan, sMemberID, member, "gaps"))
+		assert.Contains(t, m.text(), "curate")
+		i := slashIn(e2eChan, sModID, mod, "gaps")
+		f.DispatchInteraction(t, i)
+		ack := e.wait(i, fakediscord.IsCallback, 3*time.Second)
+		require.Equal(t, typeDeferred, ack.Type)
+		assert.Equal(t, ephemeral, ack.Flags&ephemeral)
+		r := f.WaitRequest(t, 10*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
+		require.Less(t, r.Status, 300, "%s", r.Response)
+		assert.Empty(t, r.Violations)
+		m = decoded(t, r)
+		require.Len(t, m.Embeds, 1)
+		assert.Contains(t, m.Embeds[0].Description, "apple strudel")
+		require.Len(t, r.Files, 1, "the CSV")
+		assert.Equal(t, "gaps.csv", r.Files[0].Name)
+		csv := string(r.Files[0].Data)
+		assert.True(t, strings.HasPrefix(csv, "question,asked,down,last_asked"), csv)
+		assert.Contains(t, csv, "apple strudel")
+	})
+
+	t.Run("Pins", func(t *testing.T) {
+		e.t = t
+		// A quote from another answer becomes the answer to a question.
+		other := ask(e2eChan, "What did Stoltenberg say about support for Ukraine?")
+		require.NotEmpty(t, other.Embeds)
+		var sm []string
+		for _, em := range other.Embeds {
+			if sm = quoteIDRE.FindStringSubmatch(em.Footer.Text); sm != nil {
+				break
+			}
+		}
+		require.NotNil(t, sm, "no quote id in %+v", other.Embeds)
+		quoteID, _ := strconv.ParseInt(sm[1], 10, 64)
+		question := "Why did Russia go to war in Ukraine?"
+
+		_, m := e.run(slashIn(e2eChan, sMemberID, member, "pin", fakediscord.StringOpt("question", question), fakediscord.IntOpt("quote", quoteID)))
+		assert.Contains(t, m.text(), "curate", "members cannot pin")
+		_, m = e.run(slashIn(e2eChan, sModID, mod, "pin", fakediscord.StringOpt("question", question), fakediscord.IntOpt("quote", quoteID)))
+		assert.Contains(t, m.text(), "Pinned")
+		_, m = e.run(slashIn(e2eChan, sModID, mod, "pin", fakediscord.StringOpt("question", question), fakediscord.IntOpt("quote", 999999)))
+		assert.Contains(t, m.text(), "No quote in this server's library has that id")
+
+		a := ask(e2eChan, "why did russia go to war in ukraine")
+		require.NotEmpty(t, a.Embeds)
+		assert.True(t, strings.HasPrefix(a.Embeds[0].Author.Name, "📌 Pinned by moderators"), a.Embeds[0].Author.Name)
+		assert.Contains(t, a.Embeds[0].Footer.Text, "quote #"+sm[1])
+		for _, em := range a.Embeds[1:] {
+			assert.NotContains(t, em.Footer.Text, "quote #"+sm[1]+"", "the pinned quote is shown once")
+			assert.NotContains(t, em.Author.Name, "📌")
+		}
+		// The same in an @mention answer.
+		botUser := f.BotUser()
+		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, e2eChan, sMemberID,
+			"<@"+botUser.ID+"> Why did Russia go to war in Ukraine?", botUser))
+		r := f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
+		mm := asRecorded(r).msg(t)
+		require.NotEmpty(t, mm.Embeds)
+		assert.True(t, strings.HasPrefix(mm.Embeds[0].Author.Name, "📌 Pinned by moderators"))
+
+		_, m = e.run(slashIn(e2eChan, sModID, mod, "unpin", fakediscord.StringOpt("question", question)))
+		assert.Contains(t, m.text(), "Unpinned")
+		_, m = e.run(slashIn(e2eChan, sModID, mod, "unpin", fakediscord.StringOpt("question", question)))
+		assert.Contains(t, m.text(), "No answer is pinned")
+		a = ask(e2eChan, question)
+		assert.NotContains(t, a.Embeds[0].Author.Name, "📌")
+	})
+
+	t.Run("Export", func(t *testing.T) {
+		e.t = t
+		_, m := e.run(slashIn(sThreadID, sMemberID, member, "export"))
+		assert.Contains(t, m.text(), "Nothing has been cited here yet")
+
+		first := ask(sThreadID, "Why did Russia go to war in Ukraine?")
+		ask(sThreadID, "What did Stoltenberg say about support for Ukraine?")
+		require.NotEmpty(t, first.Embeds)
+
+		i := slashIn(sThreadID, sMemberID, member, "export", fakediscord.StringOpt("style", "mla"))
+		f.DispatchInteraction(t, i)
+		ack := e.wait(i, fakediscord.IsCallback, 3*time.Second)
+		require.Equal(t, typeDeferred, ack.Type)
+		assert.Zero(t, ack.Flags&ephemeral, "the packet is for the group")
+		r := f.WaitRequest(t, 10*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
+		require.Less(t, r.Status, 300, "%s", r.Response)
+		assert.Empty(t, r.Violations, "the multipart upload passes Discord's checks")
+		assert.True(t, strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"))
+		require.Len(t, r.Files, 1)
+		assert.Equal(t, "study-packet.md", r.Files[0].Name)
+		md := string(r.Files[0].Data)
+		assert.Contains(t, md, "MLA 9")
+		assert.Contains(t, md, "## Sources")
+		assert.Contains(t, md, first.Embeds[0].Title, "the first answer's source")
+		assert.Contains(t, decoded(t, r).text(), "MLA")
+		// Only what was cited in this thread: the main channel's answers
+		// are not in it.
+		cited, err := ix.Cited(ctx, library, sThreadID)
+		require.NoError(t, err)
+		assert.NotEmpty(t, cited)
+		main, err := ix.Cited(ctx, library, e2eChan)
+		require.NoError(t, err)
+		assert.NotEmpty(t, main)
+		var fileMsg []json.RawMessage
+		for _, msg := range f.Messages() {
+			if len(msg.Attachments) > 0 {
+				fileMsg = append(fileMsg, msg.Attachments...)
+			}
+		}
+		assert.NotEmpty(t, fileMsg, "the message carries the file")
+	})
+
+	t.Run("ThreadFollowUp", func(t *testing.T) {
+		e.t = t
+		const channel = "1100000000000000713"
+		i := slashIn(channel, sMemberID, member, "ask", fakediscord.StringOpt("question", "What did Stoltenberg say about Ukraine?"))
+		f.DispatchInteraction(t, i)
+		e.wait(i, fakediscord.IsCallback, 3*time.Second)
+		r := f.WaitRequest(t, 10*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
+		var answerMsg struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal(r.Response, &answerMsg))
+		require.NotEmpty(t, answerMsg.ID)
+		// The bot has taken in the answer once its quotes are in the
+		// channel's packet (a member cannot start a thread before that).
+		require.Eventually(t, func() bool {
+			rs, err := ix.Cited(ctx, library, channel)
+			return err == nil && len(rs) > 0
+		}, 5*time.Second, 10*time.Millisecond)
+
+		// A thread started from the answer has the answer's id; a mention
+		// there is a follow-up.
+		botUser := f.BotUser()
+		q := fakediscord.MessageCreate(fakediscord.DefaultGuildID, answerMsg.ID, sMemberID,
+			"<@"+botUser.ID+"> for how long?", botUser)
+		f.Dispatch(t, "MESSAGE_CREATE", q)
+		r = f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
+		require.Less(t, r.Status, 300)
+		assert.Equal(t, answerMsg.ID, r.Params["channel_id"], "answered in the thread")
+		rc := asRecorded(r)
+		CheckLimits(t, rc)
+		m := rc.msg(t)
+		assert.Contains(t, m.text(), "**Follow-up:** for how long?")
+		assert.Contains(t, m.text(), "What did Stoltenberg say about Ukraine?")
+		require.NotEmpty(t, m.Embeds, "the follow-up alone has no searchable subject; with the first question it does")
+		assert.Contains(t, strings.ToLower(m.Embeds[0].Author.Name+m.Embeds[0].Description), "stoltenberg")
+
+		// A mention in any other thread is a question of its own.
+		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, sThreadID, sMemberID,
+			"<@"+botUser.ID+"> for how long?", botUser))
+		r = f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
+		assert.NotContains(t, asRecorded(r).msg(t).text(), "Follow-up")
+	})
+
+	for _, r := range f.Requests() {
+		assert.Empty(t, r.Violations, "%s", r)
+	}
+}
