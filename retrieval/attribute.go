@@ -578,6 +578,11 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 		if m2 == nil || z.clauseBreak(v2, at) {
 			break
 		}
+		if at > 0 && z.toks[at-1].text == "," && !isAccordingTo(z.toks, v2) {
+			// `While not everything Trump says is true, Jamieson said`:
+			// the inner subject opens the main clause.
+			break
+		}
 		m, v = m2, v2
 	}
 	return m, v
@@ -648,10 +653,43 @@ func (z *analyzer) subjectAt(c, v int) *mention {
 	if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
 		return nil // "Hours later, …"
 	}
-	if j < v && z.toks[j].kind == tkWord && !z.toks[j].cap && !isPossessive(z.toks[j-1].text) {
+	if isPossessive(z.toks[j-1].text) {
+		return nil
+	}
+	next := z.skipAside(j, v)
+	if next < v && z.toks[next].kind == tkWord && !z.toks[next].cap {
 		return z.nameMention(i, j)
 	}
 	return nil
+}
+
+// skipAside returns the token after a party in brackets (`(R-Ky.)`) or an
+// appositive between commas (`, New Jersey's sitting governor,`) that
+// starts at token j, before token v; j if there is none.
+func (z *analyzer) skipAside(j, v int) int {
+	if j < v && z.toks[j].text == "(" {
+		for e := j + 1; e < v && e < j+8; e++ {
+			if z.toks[e].text == ")" {
+				j = e + 1
+				break
+			}
+		}
+	}
+	if j < v && z.toks[j].text == "," {
+		for e := j + 1; e < v && e < j+30; e++ {
+			t := z.toks[e]
+			if t.kind == tkQuote || t.kind == tkPunct && (t.text == "." || t.text == ";" || t.text == ":") {
+				break
+			}
+			if t.text == "," {
+				if e > j+1 && (looksLikeAppositive(z.toks[j+1:e]) || looksLikeDescription(z.toks[j+1:e])) {
+					return e + 1
+				}
+				break
+			}
+		}
+	}
+	return j
 }
 
 func isPossessive(w string) bool {
@@ -699,6 +737,9 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 		if t.cap || !isReportingVerb(t.text) || rightOnlyVerbs[t.text] && !(v+1 < qt && z.toks[v+1].text == ":") {
 			continue // but `X continued: "…"`
 		}
+		if z.nounCue(start, v, qt) {
+			continue
+		}
 		if v > start && z.toks[v-1].kind == tkWord && (isArticle(strings.ToLower(z.toks[v-1].text)) || isPreposition(strings.ToLower(z.toks[v-1].text))) {
 			// A noun: "the promise of", "a call for". (But "Trump's claim
 			// that" rests on its possessor, as a verb's subject.)
@@ -731,6 +772,23 @@ func (z *analyzer) nearestCue(start, qt int) (*mention, int) {
 		return nil, v
 	}
 	return nil, -1
+}
+
+// nounCue reports whether the cue word at token v (before token qt) is a
+// noun: `a Twitter comment of her own`, `Trump's comments, saying`.
+func (z *analyzer) nounCue(start, v, qt int) bool {
+	w := strings.ToLower(z.toks[v].text)
+	if strings.HasSuffix(w, "ed") || w == "said" || w == "told" || w == "wrote" {
+		return false
+	}
+	if v+1 < qt && z.toks[v+1].text == "of" {
+		return true
+	}
+	if v > start && isPossessive(z.toks[v-1].text) && v+1 < qt {
+		n := z.toks[v+1]
+		return !(n.kind == tkQuote || n.text == ":" || strings.EqualFold(n.text, "that"))
+	}
+	return false
 }
 
 // openingWord reports whether token v opens the sentence starting at
@@ -803,23 +861,40 @@ func (z *analyzer) subjectBefore(start, k int) *mention {
 		return m
 	}
 	if prev.kind == tkPunct && prev.text == "," {
-		// Look for `X, <appositive>,`.
+		// Look for `X, <appositive>,`; the appositive may hold commas
+		// (`Marty West, a professor who worked for Sen. Lamar Alexander
+		// (R-Tenn.), one of the bill's architects, called it`): the
+		// nearest comma that follows a name and opens a description.
+		var commas []int
 		for c := k - 2; c > start && k-2-c <= 40; c-- {
-			if z.toks[c].kind == tkQuote {
+			if t := z.toks[c]; t.kind == tkQuote || t.kind == tkPunct && (t.text == "." || t.text == ";") {
 				break
 			}
 			if z.toks[c].kind == tkPunct && z.toks[c].text == "," {
-				m := z.mentionBackward(start, c)
-				if m != nil && looksLikeAppositive(z.toks[c+1:k-1]) {
-					if r := z.appositiveRole(c+1, k-1); r != "" {
-						m.role = r
-					}
-					return m
-				}
-				break
+				commas = append(commas, c)
 			}
 		}
-		return nil
+		if m := z.mentionBackward(start, k-1); m != nil && m.pronun == "" && m.ent != nil {
+			return m // `Gov. John Kasich (R-OH), said`
+		}
+		var first *mention
+		for _, c := range commas {
+			m := z.mentionBackward(start, c)
+			if m != nil && (looksLikeAppositive(z.toks[c+1:k-1]) || m.kind == KindPerson && m.pronun == "" && looksLikeDescription(z.toks[c+1:k-1])) {
+				if r := z.appositiveRole(c+1, k-1); r != "" {
+					m.role = r
+				}
+				if m.ent != nil || m.pronun != "" {
+					return m
+				}
+				if first == nil {
+					// A nominal ("the Vatican's official newspaper, L'Osservatore
+					// Romano,"): a name further out may own it.
+					first = m
+				}
+			}
+		}
+		return first
 	}
 	if m := z.mentionBackward(start, k); m != nil {
 		return m
@@ -880,6 +955,17 @@ func looksLikeAppositive(ts []token) bool {
 		return true // "Chelsea Clinton, 35, the daughter of", "X, speaking at a rally,"
 	}
 	return ts[0].cap || isRoleNoun(w) || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s")
+}
+
+// looksLikeDescription reports whether the tokens after a person's name
+// and a comma read as a description of them: a lower-case noun phrase
+// (`pastor of the Fort Des Moines Church`), not a verb or a clause.
+func looksLikeDescription(ts []token) bool {
+	if len(ts) == 0 || ts[0].kind != tkWord || ts[0].cap {
+		return false
+	}
+	w := strings.ToLower(ts[0].text)
+	return !(verbish[w] || isReportingVerb(w) || looksLikeVerb(w) || isConjunction(w) || isPreposition(w) || isConnective(w) || isAuxiliary(w))
 }
 
 // subjectOf returns a named subject or pronoun opening the sentence before
@@ -1521,6 +1607,13 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 			}
 		}
 		if m == nil {
+			// The speaker of the quotation before, in this paragraph or
+			// the one before: `"…," Woolson said. They also lie in a
+			// media market dead zone. "That's a tough area."`
+			if j := z.previousSpeaker(qs, out, i); j >= 0 {
+				inherit(&out[i], out[j], confUnresolved)
+				cues[i].rule = ruleGuess
+			}
 			continue
 		}
 		mm, _ := z.resolve(m, min(q.outer.Start, m.Start))
@@ -1529,6 +1622,28 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 		out[i].Confidence = confUnresolved
 		cues[i].rule = ruleGuess
 	}
+}
+
+// previousSpeaker returns the index of the latest quotation before i,
+// in the paragraph of quotation i or the one before, whose speaker is
+// known; -1 if there is none.
+//
+// A quotation inside a sentence takes it only from the same paragraph, and
+// neither when someone else is named in between.
+func (z *analyzer) previousSpeaker(qs []quotation, out []Quote, i int) int {
+	from := out[i].Paragraph - 1
+	if !z.startsSentence(qs[i]) {
+		from++
+	}
+	for j := i - 1; j >= 0 && out[j].Paragraph >= from; j-- {
+		if out[j].SpeakerMention != nil && out[j].Speaker != "" {
+			if z.namesBetween(max(qs[j].outer.End, out[j].SpeakerMention.End), qs[i].outer.Start, out[j].Speaker) {
+				return -1
+			}
+			return j
+		}
+	}
+	return -1
 }
 
 // afterIntro returns where the main clause of the sentence starting at
