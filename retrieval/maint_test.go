@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -194,7 +195,11 @@ func TestIndex_Open_UpgradeEveryVersion(t *testing.T) {
 				_, err = db.Exec(`INSERT INTO migrations (name) VALUES (?)`, "migrations/"+name)
 				require.NoError(t, err)
 			}
-			for _, stmt := range oldRows() {
+			fill := oldRows()
+			if slices.Contains(names[:k], "0003_study.sql") {
+				fill = append(fill, studyRows()...)
+			}
+			for _, stmt := range fill {
 				_, err := db.Exec(stmt)
 				require.NoError(t, err, stmt)
 			}
@@ -227,6 +232,7 @@ func TestIndex_Open_UpgradeEveryVersion(t *testing.T) {
 			res, err := ix.Search(ctx, retrieval.Query{Library: "news", Text: "never accept"})
 			require.NoError(t, err)
 			assert.Equal(t, "We will never accept this at all,", res[0].Text)
+			mustStudyOnUpgrade(t, ix, res[0])
 			_, err = ix.HideQuote(ctx, "news", retrieval.LocalActor, 1, true)
 			require.NoError(t, err)
 			_, err = ix.RemoveSourceAs(ctx, "news", retrieval.LocalActor, 2)
@@ -265,6 +271,79 @@ func oldRows() []string {
 			('quote', 1, 1, 1, NULL, %d, %d, 2, 'We will never accept this at all,', 'Sergei Ryabkov')`,
 			len(text)-1, strings.ReplaceAll(said, "'", "''"), qs, qe),
 	}
+}
+
+// studyRows fills the study tables of migration 0003 (and later) with a
+// pin, a cited result, a daily schedule with a posted quote, a vote and
+// gaps, for the quote and sources of oldRows.
+func studyRows() []string {
+	const (
+		qs = len("Moscow answered on Tuesday.\n") + 1
+		qe = qs + len("We will never accept this at all,")
+	)
+	return []string{
+		`INSERT INTO pins (library_id, question_key, question, source_id, quote_id, quote_text, actor_id, actor_name, pinned_at)
+			VALUES (1, 'accept never', 'Never accept?', 1, 1, 'We will never accept this at all,', '1001', 'Ada', '2025-12-03T10:00:00Z')`,
+		fmt.Sprintf(`INSERT INTO cited (library_id, thread, source_id, span_start, span_end, text, kind, paragraph, speaker, cited_at)
+			VALUES (1, 'thread-1', 1, %d, %d, 'We will never accept this at all,', 'quote', 2, 'Sergei Ryabkov', '2025-12-03T10:00:00Z')`, qs, qe),
+		`INSERT INTO dailies (library_id, channel, collection, minute, last_posted) VALUES (1, 'chan-1', '', 540, '2025-12-03T09:00:00Z')`,
+		`INSERT INTO daily_shown (library_id, channel, source_id, quote_text, shown_at)
+			VALUES (1, 'chan-1', 1, 'We will never accept this at all,', '2025-12-03T09:00:00Z')`,
+		`INSERT INTO feedback (library_id, message_id, user_id, vote, question, voted_at)
+			VALUES (1, 'm1', 'u1', -1, 'Why did Russia go to war?', '2025-12-03T10:00:00Z')`,
+		`INSERT INTO gaps (library_id, question_key, question, asked_at, down, message_id, user_id) VALUES
+			(1, 'go russia war', 'Why did Russia go to war?', '2025-12-03T10:00:00Z', 1, 'm1', 'u1'),
+			(1, 'go russia war', 'why did russia go to WAR', '2025-12-03T11:00:00Z', 0, NULL, NULL)`,
+	}
+}
+
+// mustStudyOnUpgrade checks that the study features work on an upgraded
+// database: on its old rows, and on rows of studyRows where the database
+// had them.
+func mustStudyOnUpgrade(t *testing.T, ix *retrieval.Index, r retrieval.Result) {
+	t.Helper()
+	ctx := context.Background()
+	pins, err := ix.Pins(ctx, "news")
+	require.NoError(t, err)
+	if len(pins) == 1 { // from studyRows
+		assert.Equal(t, "Never accept?", pins[0].Question)
+		cited, err := ix.Cited(ctx, "news", "thread-1")
+		require.NoError(t, err)
+		require.Len(t, cited, 1)
+		assert.Equal(t, r.Text, cited[0].Text)
+		gaps, err := ix.Gaps(ctx, "news", 0)
+		require.NoError(t, err)
+		require.Len(t, gaps, 1)
+		assert.Equal(t, retrieval.Gap{Question: "why did russia go to WAR", Asked: 2, Down: 1,
+			Last: time.Date(2025, 12, 3, 11, 0, 0, 0, time.UTC)}, gaps[0])
+		up, down, err := ix.Feedback(ctx, "news", "m1")
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{0, 1}, [2]int{up, down})
+		ds, err := ix.Dailies(ctx)
+		require.NoError(t, err)
+		require.Len(t, ds, 1)
+		assert.Equal(t, "chan-1", ds[0].Channel)
+		// The one quote was posted in this cycle: the next post starts a
+		// new one with it.
+		next, err := ix.NextDaily(ctx, "news", "chan-1", time.Date(2025, 12, 4, 9, 0, 0, 0, time.UTC))
+		require.NoError(t, err)
+		assert.Equal(t, r.Text, next.Text)
+	} else {
+		require.Empty(t, pins)
+		require.NoError(t, ix.Pin(ctx, "news", retrieval.LocalActor, "Never accept?", r.QuoteID))
+		require.NoError(t, ix.RecordCited(ctx, "news", "thread-1", r))
+		require.NoError(t, ix.RecordGap(ctx, "news", "Why did Russia go to war?"))
+		require.NoError(t, ix.RecordFeedback(ctx, "news", "m1", "u1", "Why did Russia go to war?", -1))
+		require.NoError(t, ix.SetDaily(ctx, retrieval.LocalActor, retrieval.Daily{Library: "news", Channel: "chan-1"}))
+		next, err := ix.NextDaily(ctx, "news", "chan-1", time.Date(2025, 12, 4, 9, 0, 0, 0, time.UTC))
+		require.NoError(t, err)
+		assert.Equal(t, r.Text, next.Text)
+	}
+	p, ok, err := ix.Pinned(ctx, "news", "never ACCEPT")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, r.Text, p.Text)
+	assert.True(t, p.Pinned)
 }
 
 // tableRows is a table's columns and its rows, each rendered as one
