@@ -141,7 +141,13 @@ func inText(style CiteStyle, c CiteInfo, speaker string, it markup) string {
 	as := parseAuthors(c.Author)
 	switch style {
 	case CiteMLA:
+		// The in-text citation names what the entry starts with: the
+		// title, where the author is left out (no author, or an
+		// organisation that is also the site).
 		who := mlaShortAuthor(as)
+		if c.Site != "" && sameName(c.Site, c.Author) {
+			who = ""
+		}
 		if who == "" {
 			who = `"` + titleOr(c.Title, "Untitled web page") + `"`
 		}

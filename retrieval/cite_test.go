@@ -222,6 +222,20 @@ func TestCite(t *testing.T) {
 		assert.Equal(t, `"We will never accept this at all," (Smith, 2025).`, first(retrieval.Cite(retrieval.CiteAPA, r)))
 		assert.Equal(t, `"We will never accept this at all," (Smith).`, first(retrieval.Cite(retrieval.CiteMLA, r)))
 	})
+	t.Run("InTextMatchesEntry", func(t *testing.T) {
+		// MLA's in-text citation names the entry's first element: the
+		// title where an organisation is both author and site (§5.17).
+		r := r
+		r.Speaker = ""
+		c := retrieval.CiteInfo{Author: "Reuters", Site: "Reuters", Title: "Grain deal extended", Published: "2023-05-17"}
+		assert.Equal(t, `("Grain deal extended")`, retrieval.CiteNote(retrieval.CiteMLA, c, ""))
+		assert.Equal(t, `(qtd. in "Grain deal extended")`, retrieval.CiteNote(retrieval.CiteMLA, c, "Olaf Scholz"))
+		c.Site = "Reuters Agency"
+		assert.Equal(t, `(Reuters)`, retrieval.CiteNote(retrieval.CiteMLA, c, ""))
+	})
+	t.Run("UnknownStyleIsAPA", func(t *testing.T) {
+		assert.Equal(t, retrieval.Cite(retrieval.CiteAPA, r), retrieval.Cite(retrieval.CiteStyle("harvard"), r))
+	})
 	t.Run("NoText", func(t *testing.T) {
 		r := r
 		r.Text = ""

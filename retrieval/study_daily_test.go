@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +114,36 @@ func TestIndex_NextDaily(t *testing.T) {
 				day = day.AddDate(0, 0, 1)
 			}
 			assert.ElementsMatch(t, want, got, "cycle %d", cycle)
+		}
+	})
+
+	t.Run("Concurrent", func(t *testing.T) {
+		// Posts racing on one channel still make whole cycles: each
+		// NextDaily is one transaction.
+		const n = 4
+		ix := MustDailyIndex(t, n)
+		require.NoError(t, ix.SetDaily(ctx, curator, retrieval.Daily{Library: "days", Channel: "c"}))
+		texts := make(chan string, 2*n)
+		var wg sync.WaitGroup
+		for i := range 2 * n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := ix.NextDaily(ctx, "days", "c", t0.Add(time.Duration(i)*time.Second))
+				if assert.NoError(t, err) {
+					texts <- r.Text
+				}
+			}()
+		}
+		wg.Wait()
+		close(texts)
+		count := map[string]int{}
+		for text := range texts {
+			count[text]++
+		}
+		require.Len(t, count, n)
+		for text, c := range count {
+			assert.Equal(t, 2, c, "%q posted %d times in two cycles", text, c)
 		}
 	})
 
