@@ -179,6 +179,10 @@ type Bot struct {
 	// by passage, feedback buttons and pinned answers. New sets it when
 	// the Library is also a Study.
 	Study Study
+	// DailyTick, if set, drives the daily-quote scheduler: on each tick it
+	// posts the daily quotes due at Now. When nil, Open ticks every
+	// DefaultDailyInterval. Tests send ticks with a fake clock.
+	DailyTick <-chan time.Time
 	// Fetcher, if set, enables /source add url: and /source refresh.
 	Fetcher Fetcher
 	// MaxUpload is the largest attachment /source add accepts, in bytes;
@@ -215,7 +219,7 @@ type Bot struct {
 	idle     chan struct{}      // closed when inflight drops to 0 while closing
 	live     *discordgo.Session // the session serving: Session, or the watchdog's copy
 
-	wg sync.WaitGroup // the watchdog
+	wg sync.WaitGroup // the watchdog and the daily-quote scheduler
 }
 
 // New returns a Bot serving lib with the defaults set. It makes no network
@@ -354,6 +358,15 @@ func (b *Bot) Open(ctx context.Context) error {
 		b.wg.Add(1)
 		go b.watch(clone)
 	}
+	if b.Study != nil {
+		tick, stop := b.DailyTick, func() {}
+		if tick == nil {
+			t := time.NewTicker(DefaultDailyInterval)
+			tick, stop = t.C, t.Stop
+		}
+		b.wg.Add(1)
+		go b.runDailies(tick, stop)
+	}
 	return nil
 }
 
@@ -434,7 +447,7 @@ func (b *Bot) Close() error {
 		}
 	}
 	b.cancel()
-	b.wg.Wait() // the watchdog
+	b.wg.Wait() // the watchdog and the daily-quote scheduler
 
 	b.mu.Lock()
 	b.closed = true

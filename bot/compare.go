@@ -152,6 +152,9 @@ func (b *Bot) unpin(c *call, opts []*discordgo.ApplicationCommandInteractionData
 	})
 }
 
+// noPin reports whether err says no answer is pinned to the question.
+func noPin(err error) bool { return errors.Is(err, retrieval.ErrNoPin) }
+
 // What /pin and /unpin say.
 const (
 	msgPinWords = "Give the question in words, as members ask it, e.g. `/pin question: Why did Russia go to war? quote: 123`."

@@ -6,7 +6,10 @@
 // which *retrieval.Index satisfies. Curation (moderators adding, editing
 // and removing sources, correcting quotes, collections, opt-out) goes
 // through Curator, also satisfied by *retrieval.Index, and links are
-// fetched through Fetcher (*retrieval.Fetcher).
+// fetched through Fetcher (*retrieval.Fetcher). The study-group features
+// (/compare, reading a quote in context, citation styles, /export, the
+// daily quote, thread follow-ups, feedback and /gaps, pinned answers) go
+// through Study, also satisfied by *retrieval.Index.
 //
 // What it promises:
 //

@@ -34,6 +34,7 @@ func fuzzBot(tb testing.TB) *testBot {
 	}
 	b := MustNewBot(tb, lib)
 	b.Curator = &fakeCurator{}
+	b.Study = &fakeStudy{}
 	b.Fetcher = fetcherFunc(func(ctx context.Context, url string) (retrieval.Document, error) {
 		return retrieval.Document{}, retrieval.ErrBlockedAddress
 	})

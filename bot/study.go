@@ -79,6 +79,7 @@ type Study interface {
 	FeedbackLog
 	Pinner
 	GapReporter
+	DailyScheduler
 }
 
 // Settings keys for how answers look, set with /settings answers.

@@ -52,6 +52,7 @@ func newStudyE2E(t *testing.T, f *fakediscord.Server, ix *retrieval.Index, clock
 	b.Cooldown = 0
 	b.Now = clock.Now
 	tick := make(chan time.Time)
+	b.DailyTick = tick
 	b.Session.ShouldReconnectOnError = false
 	f.Redirect(b.Session)
 	require.NoError(t, b.Open(context.Background()))
@@ -462,6 +463,123 @@ func TestE2E_Study(t *testing.T) {
 	})
 
 	for _, r := range f.Requests() {
+		assert.Empty(t, r.Violations, "%s", r)
+	}
+}
+
+// TestE2E_Daily schedules a daily quote, lets the injected clock run
+// through three days with a restart in the middle (a new bot and a new
+// index on the same database file), and checks that exactly one quote is
+// posted a day, never the same twice.
+func TestE2E_Daily(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	ctx := context.Background()
+	path := t.TempDir() + "/verbatim.db"
+	open := func() *retrieval.Index {
+		ix := retrieval.NewIndex(path)
+		require.NoError(t, ix.Open())
+		return ix
+	}
+	ix := open()
+	library := bot.LibraryName(fakediscord.DefaultGuildID)
+	_, err := ix.Add(ctx, library, arcticDoc)
+	require.NoError(t, err)
+	qs, err := ix.Quotes(ctx, retrieval.QuoteFilter{Library: library})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(qs), 1)
+
+	clock := &testClock{t: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	mod := fakediscord.DefaultMemberPermissions | fakediscord.PermManageGuild
+	f := fakediscord.New(t)
+	e := newStudyE2E(t, f, ix, clock)
+	f.WaitIdentified(t, 5*time.Second)
+
+	// tick lets the scheduler run once at the clock's time: the channel is
+	// unbuffered and the scheduler takes one tick at a time, so the second
+	// send returns only once the first tick has been handled.
+	tick := func(e *studyE2E) {
+		e.tick <- clock.Now()
+		e.tick <- clock.Now()
+	}
+	posts := func() []message {
+		var out []message
+		for _, r := range f.Requests() {
+			if fakediscord.IsChannelMessage(r) && r.Params["channel_id"] == sDailyChan {
+				require.Less(t, r.Status, 300)
+				rc := asRecorded(r)
+				CheckLimits(t, rc)
+				out = append(out, rc.msg(t))
+			}
+		}
+		return out
+	}
+
+	_, m := e.run(slashIn(e2eChan, sMemberID, fakediscord.DefaultMemberPermissions, "daily",
+		fakediscord.Subcommand("start", fakediscord.ChannelOpt("channel", sDailyChan), fakediscord.StringOpt("time", "09:30"))))
+	assert.Contains(t, m.text(), "curate", "members cannot schedule")
+	_, m = e.run(slashIn(e2eChan, sModID, mod, "daily",
+		fakediscord.Subcommand("start", fakediscord.ChannelOpt("channel", sDailyChan), fakediscord.StringOpt("time", "9:75"))))
+	assert.Contains(t, m.text(), "HH:MM")
+	_, m = e.run(slashIn(e2eChan, sModID, mod, "daily",
+		fakediscord.Subcommand("start", fakediscord.ChannelOpt("channel", sDailyChan), fakediscord.StringOpt("time", "09:30"))))
+	assert.Contains(t, m.text(), "Scheduled")
+	assert.Contains(t, m.text(), "09:30 UTC")
+
+	tick(e)
+	assert.Empty(t, posts(), "not before 09:30")
+	clock.Advance(90 * time.Minute) // 09:30
+	tick(e)
+	tick(e)
+	day1 := posts()
+	require.Len(t, day1, 1, "one post on the first day, however often the scheduler looks")
+	assert.Contains(t, day1[0].text(), "Quote of the day")
+	require.Len(t, day1[0].Embeds, 1)
+
+	// A restart: the bot and the index go, new ones open the same file.
+	require.NoError(t, e.b.Close())
+	require.NoError(t, ix.Close())
+	ix = open()
+	t.Cleanup(func() { _ = ix.Close() })
+	f2 := fakediscord.New(t)
+	e2 := newStudyE2E(t, f2, ix, clock)
+	f2.WaitIdentified(t, 5*time.Second)
+	clock.Advance(time.Hour)
+	tick(e2)
+	for _, r := range f2.Requests() {
+		assert.False(t, fakediscord.IsChannelMessage(r), "posted twice on one day after a restart")
+	}
+
+	// The next day, after 09:30: one more, another quote while any is
+	// left unshown.
+	clock.Advance(23 * time.Hour)
+	tick(e2)
+	var day2 []message
+	for _, r := range f2.Requests() {
+		if fakediscord.IsChannelMessage(r) && r.Params["channel_id"] == sDailyChan {
+			day2 = append(day2, asRecorded(r).msg(t))
+		}
+	}
+	require.Len(t, day2, 1)
+	if len(qs) > 1 {
+		assert.NotEqual(t, day1[0].Embeds[0].Description, day2[0].Embeds[0].Description, "no repeat until all are shown")
+	}
+
+	_, m = e2.run(slashIn(e2eChan, sModID, mod, "daily", fakediscord.Subcommand("stop", fakediscord.ChannelOpt("channel", sDailyChan))))
+	assert.Contains(t, m.text(), "Stopped")
+	_, m = e2.run(slashIn(e2eChan, sModID, mod, "daily", fakediscord.Subcommand("stop", fakediscord.ChannelOpt("channel", sDailyChan))))
+	assert.Contains(t, m.text(), "no daily quote")
+	clock.Advance(24 * time.Hour)
+	tick(e2)
+	n := 0
+	for _, r := range f2.Requests() {
+		if fakediscord.IsChannelMessage(r) {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "nothing after /daily stop")
+	for _, r := range append(f.Requests(), f2.Requests()...) {
 		assert.Empty(t, r.Violations, "%s", r)
 	}
 }
