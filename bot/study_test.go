@@ -2,8 +2,13 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/retrieval"
@@ -12,6 +17,9 @@ import (
 // fakeStudy is a bot.Study that keeps what the bot records in memory and
 // answers from the sample results, for the fuzz targets.
 type fakeStudy struct {
+	// PinnedFn, if set, answers Pinned.
+	PinnedFn func(question string) (retrieval.Result, bool)
+
 	mu      sync.Mutex
 	cited   map[string][]retrieval.Result
 	dailies []retrieval.Daily
@@ -85,6 +93,10 @@ func (s *fakeStudy) Unpin(ctx context.Context, library string, actor retrieval.A
 }
 
 func (s *fakeStudy) Pinned(ctx context.Context, library, question string) (retrieval.Result, bool, error) {
+	if s.PinnedFn != nil {
+		r, ok := s.PinnedFn(question)
+		return r, ok, nil
+	}
 	if len(retrieval.QueryTerms(question)) > 0 && len(question)%2 == 0 {
 		r := sampleResults[4]
 		r.Pinned = true
@@ -112,4 +124,48 @@ func (s *fakeStudy) Dailies(ctx context.Context) ([]retrieval.Daily, error) {
 
 func (s *fakeStudy) NextDaily(ctx context.Context, library, channel string, now time.Time) (retrieval.Result, error) {
 	return sampleResults[0], nil
+}
+
+// TestAsk_Pinned: a pinned quote comes first, marked, and is not shown
+// again when the search finds it too; More goes on after what the first
+// page used up.
+func TestAsk_Pinned(t *testing.T) {
+	pin := sampleResults[2] // also the search's third result
+	pin.Pinned = true
+	b := MustNewBot(t, &fakeLibrary{SearchFn: pagedSearch(sampleResults)})
+	st := &fakeStudy{PinnedFn: func(q string) (retrieval.Result, bool) { return pin, q == "Why did Russia go to war?" }}
+	b.Study = st
+	calls := b.Do(t, askInteraction(t, "Why did Russia go to war?"))
+	require.Len(t, calls, 2)
+	m := calls[1].msg(t)
+	require.Len(t, m.Embeds, 3)
+	assert.Equal(t, "📌 Pinned by moderators · 1 · Volodymyr Zelensky (attribution uncertain)", m.Embeds[0].Author.Name)
+	assert.Contains(t, m.Embeds[1].Footer.Text, "quote #11")
+	assert.Contains(t, m.Embeds[2].Footer.Text, "quote #12")
+	for _, e := range m.Embeds[1:] {
+		assert.NotContains(t, e.Footer.Text, "quote #13", "the pinned quote is shown once")
+	}
+	// Page 1 used the search's first two results (the third is the pin,
+	// shown first): More starts after them, skipping it again.
+	calls = b.Do(t, buttonInteraction(t, guildA, m.buttonID(t, "More")))
+	more := calls[len(calls)-1].msg(t)
+	require.NotEmpty(t, more.Embeds)
+	assert.NotContains(t, more.Embeds[0].Author.Name, "📌", "More pages are not pinned")
+	var footers []string
+	for _, e := range more.Embeds {
+		footers = append(footers, e.Footer.Text)
+	}
+	assert.NotContains(t, strings.Join(footers, " "), "quote #11")
+
+	// Another wording gets no pin; an unanswerable question is recorded
+	// as a gap.
+	calls = b.Do(t, askInteraction(t, "Who said NATO?"))
+	assert.NotContains(t, calls[1].msg(t).Embeds[0].Author.Name, "📌")
+	b2 := MustNewBot(t, &fakeLibrary{SearchFn: pagedSearch(nil)})
+	b2.Study = st
+	b2.Do(t, askInteraction(t, "What is the capital of France?"))
+	gs, err := st.Gaps(context.Background(), libraryA, 10)
+	require.NoError(t, err)
+	require.Len(t, gs, 1)
+	assert.Equal(t, "What is the capital of France?", gs[0].Question)
 }
