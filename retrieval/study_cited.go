@@ -148,7 +148,8 @@ func (ix *Index) Cited(ctx context.Context, library, thread string) ([]Result, e
 // the full entry), then a list of the sources cited, each once, in style.
 // Characters Markdown would read as markup are escaped (and line breaks
 // kept as hard breaks), so that the rendered quotation reads exactly as
-// the source. An unknown style is written as APA.
+// the source (but that Markdown shows several blank lines in a row as one
+// paragraph break). An unknown style is written as APA.
 func ExportMarkdown(w io.Writer, title string, rs []Result, style CiteStyle) error {
 	if _, err := ParseCiteStyle(string(style)); err != nil {
 		style = CiteAPA
@@ -203,7 +204,7 @@ func ExportMarkdown(w io.Writer, title string, rs []Result, style CiteStyle) err
 // mdSpecial are the characters Markdown (CommonMark and GitHub's) may read
 // as markup anywhere in a line; each is escaped with a backslash, which
 // CommonMark allows before any ASCII punctuation.
-const mdSpecial = "\\`*_[]<>|~&$"
+const mdSpecial = "\\`*_[]<>|~&$#"
 
 // mdItalic marks s as italic text for the Markdown citation; the markers
 // are control characters that mdInlineKeep turns into "_" after escaping
@@ -221,7 +222,17 @@ func mdInline(s string) string {
 		}
 		b.WriteByte(c)
 	}
-	return escapeLineStart(b.String())
+	return endSafe(escapeLineStart(b.String()))
+}
+
+// endSafe writes a backslash that ends a line as a character reference:
+// an escaped one ("\\") followed by the backslash of a hard line break
+// is misread by some renderers.
+func endSafe(s string) string {
+	if strings.HasSuffix(s, `\\`) {
+		return strings.TrimSuffix(s, `\\`) + "&#92;"
+	}
+	return s
 }
 
 // mdInlineKeep is mdInline keeping the italics of mdItalic.
@@ -278,10 +289,10 @@ func mdLine(line string) string {
 		b.WriteByte(c)
 	}
 	s := b.String()
-	// Trailing spaces would be dropped or read as a line break.
-	trimmed := strings.TrimRight(s, " ")
-	s = trimmed + strings.Repeat("&#32;", len(s)-len(trimmed))
-	return escapeLineStart(s)
+	// Trailing white space would be dropped or read as a line break.
+	trimmed := strings.TrimRight(s, " \t")
+	s = trimmed + strings.NewReplacer(" ", "&#32;", "\t", "&#9;").Replace(s[len(trimmed):])
+	return endSafe(escapeLineStart(s))
 }
 
 // escapeLineStart escapes what would start a block at the beginning of a

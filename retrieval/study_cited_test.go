@@ -178,6 +178,7 @@ func TestExportMarkdown(t *testing.T) {
 			SpeakerTitle: "Deputy Foreign Minister", Source: s})
 	}
 	rs[2].Speaker, rs[2].SpeakerTitle = "", ""
+	rs[3].Speaker, rs[3].SpeakerTitle = "Team *A* #", "" // a trailing # would close the heading
 
 	for _, style := range retrieval.CiteStyles {
 		t.Run(string(style), func(t *testing.T) {
@@ -193,6 +194,7 @@ func TestExportMarkdown(t *testing.T) {
 			assert.Equal(t, len(rs)+1, strings.Count(h, "<h2>"), "a heading per quote, and Sources")
 			assert.Contains(t, h, "<h2>1. Sergei Ryabkov, Deputy Foreign Minister</h2>")
 			assert.Contains(t, h, "<h2>3. Unattributed</h2>")
+			assert.Contains(t, h, "<h2>4. Team *A* #</h2>")
 			assert.NotContains(t, h, "<strong>")
 			assert.NotContains(t, h, "<code>")
 			assert.NotContains(t, h, "<b>")
