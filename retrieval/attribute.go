@@ -578,9 +578,10 @@ func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 		if m2 == nil || z.clauseBreak(v2, at) {
 			break
 		}
-		if at > 0 && z.toks[at-1].text == "," && !isAccordingTo(z.toks, v2) {
+		if at > 0 && (z.toks[at-1].text == "," && !isAccordingTo(z.toks, v2) || isRelative(z.toks[at-1].text) && !strings.EqualFold(z.toks[at-1].text, "that")) {
 			// `While not everything Trump says is true, Jamieson said`:
-			// the inner subject opens the main clause.
+			// the inner subject opens the main clause; `the marchers,
+			// whom he described as "…"`: a relative clause has its own.
 			break
 		}
 		m, v = m2, v2
@@ -621,7 +622,7 @@ func (z *analyzer) clauseSubject(start, v int) *mention {
 		if c > start && !(z.toks[c-1].kind == tkPunct && z.toks[c-1].text == ",") {
 			continue
 		}
-		if m := z.subjectAt(c, v); m != nil {
+		if m := z.subjectAt(c, v, false); m != nil {
 			return m
 		}
 	}
@@ -630,8 +631,9 @@ func (z *analyzer) clauseSubject(start, v int) *mention {
 
 // subjectAt reads a name or pronoun at token c (after connectives and
 // "the") followed by a lower-case word before token v: the subject of a
-// clause.
-func (z *analyzer) subjectAt(c, v int) *mention {
+// clause. A lone capitalised word opening a sentence is a name only if met
+// before, or, when loose, if a verb follows it (`Bryne went on to say`).
+func (z *analyzer) subjectAt(c, v int, loose bool) *mention {
 	i := c
 	for i < v && z.toks[i].kind == tkWord && (isConnective(z.toks[i].text) || strings.EqualFold(z.toks[i].text, "the")) {
 		i++
@@ -650,7 +652,7 @@ func (z *analyzer) subjectAt(c, v int) *mention {
 	for j < v && z.inName(j) {
 		j++
 	}
-	if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) {
+	if j == i+1 && z.sentenceInitial(i) && !z.known(t.text) && !(loose && j < v && z.verbAt(j)) {
 		return nil // "Hours later, …"
 	}
 	if isPossessive(z.toks[j-1].text) {
@@ -661,6 +663,17 @@ func (z *analyzer) subjectAt(c, v int) *mention {
 		return z.nameMention(i, j)
 	}
 	return nil
+}
+
+// verbAt reports whether token j reads as a finite verb: a listed cue,
+// an auxiliary, a past form, or a lower-case word in -s.
+func (z *analyzer) verbAt(j int) bool {
+	t := z.toks[j]
+	if t.kind != tkWord || t.cap {
+		return false
+	}
+	w := strings.ToLower(t.text)
+	return isReportingVerb(w) || verbish[w] || looksLikeVerb(w) || strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !isFunctionWord(w)
 }
 
 // skipAside returns the token after a party in brackets (`(R-Ky.)`) or an
@@ -704,7 +717,7 @@ func (z *analyzer) clauseBreak(i, j int) bool {
 		if t.kind == tkQuote || t.kind == tkPunct && (t.text == ";" || t.text == ".") {
 			return true
 		}
-		if t.kind == tkWord && (t.text == "and" || t.text == "but" || t.text == "while" || t.text == "when" || t.text == "after" || t.text == "before") {
+		if t.kind == tkWord && clauseOpeners[t.text] {
 			return true
 		}
 	}
@@ -1600,9 +1613,20 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 			continue
 		}
 		start := z.tokenAt(z.sentenceOf(q.outer.Start).Start)
+		if qt == start && qt > 0 && z.toks[qt-1].text == ":" && z.paraOf[qt-1] == z.paraOf[qt] {
+			// `Trump … leaned in and boomed: "…"` split off as a
+			// sentence of its own: the subject of the one before.
+			start = z.tokenAt(z.sentenceOf(z.toks[qt-1].Start).Start)
+		}
 		var m *mention
-		if from := z.afterIntro(start, qt); from >= 0 {
-			if m = z.subjectAt(from, qt); m == nil {
+		if qt > start && z.toks[qt-1].text == ":" {
+			m = z.mentionBackward(start, qt-1) // `Rep. Trey Gowdy (R-S.C.): "…"`
+		}
+		if m == nil && qt > start+1 && strings.EqualFold(z.toks[start].text, "as") {
+			m = z.subjectAt(start+1, qt, true) // `As The Post's Dana Milbank puts it, "…"`
+		}
+		if from := z.afterIntro(start, qt); m == nil && from >= 0 {
+			if m = z.subjectAt(from, qt, true); m == nil {
 				m = z.nominalSubject(from, qt)
 			}
 		}

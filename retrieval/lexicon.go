@@ -415,3 +415,8 @@ economist scientist study`)
 func isNominalHead(w string) bool {
 	return nominalHeads[w] || nominalHeads[strings.TrimSuffix(w, "s")] || isSpeakerNoun(w) || isRoleNoun(w)
 }
+
+// clauseOpeners start a clause of their own inside a sentence, so that a
+// cue before them does not reach a quotation after them.
+var clauseOpeners = set(`and but while when after before though although because since
+whereas unless`)
