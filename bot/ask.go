@@ -274,7 +274,7 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 		search = question
 		// In a thread started from one of the bot's answers, the question
 		// follows up on the one that answer was to.
-		if st, ok := b.threads.get(m.ChannelID, m.GuildID); ok {
+		if st, ok := b.starterOf(ctx, c, r, self, m); ok {
 			followUp = true
 			search = st.question + " " + question
 			if scope == "" {

@@ -1,7 +1,12 @@
 package bot
 
 import (
+	"context"
+	"regexp"
+	"strings"
 	"sync"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // Thread follow-ups: members who start a thread from one of the bot's
@@ -9,6 +14,73 @@ import (
 // bot reads together with the question the answer was to. Discord gives a
 // thread started from a message the id of that message, so the thread's
 // id finds the answer it started from.
+
+// starterOf returns the answer that started thread id: from memory, or,
+// for an answer posted before a restart, read from Discord. The thread is
+// then in the session's state (Discord sends THREAD_CREATE with the GUILDS
+// intent), and its starter message, in the parent channel, holds the
+// question an /ask or /compare answer echoes. Only channels the state
+// knows as threads cost a request.
+func (b *Bot) starterOf(ctx context.Context, c *call, r Responder, self string, m *discordgo.Message) (starter, bool) {
+	if st, ok := b.threads.get(m.ChannelID, m.GuildID); ok {
+		return st, true
+	}
+	s, ok := r.(*discordgo.Session)
+	if !ok || s.State == nil {
+		return starter{}, false
+	}
+	ch, err := s.State.Channel(m.ChannelID)
+	if err != nil || !ch.IsThread() || ch.ParentID == "" || (ch.GuildID != "" && ch.GuildID != m.GuildID) {
+		return starter{}, false
+	}
+	first, err := s.ChannelMessage(ch.ParentID, m.ChannelID, discordgo.WithContext(ctx))
+	if err != nil {
+		c.log.Info("thread starter not readable", "err", err)
+		return starter{}, false
+	}
+	if first.Author == nil || first.Author.ID != self {
+		return starter{}, false
+	}
+	question := echoedQuestion(first.Content)
+	if question == "" {
+		return starter{}, false
+	}
+	st := starter{guildID: m.GuildID, question: question,
+		collection: b.scope(ctx, c, LibraryName(m.GuildID), ch.ParentID)}
+	b.threads.put(m.ChannelID, st)
+	return st, true
+}
+
+// echoedRE matches the line above an /ask or /compare answer: the label
+// and the question as echo wrote it, then any note after " · ".
+var echoedRE = regexp.MustCompile(`^\*\*(?:Q|Compare):\*\* (.+?)(?: · .*)?$`)
+
+// echoedQuestion returns the question an answer's content echoes, its
+// markdown escapes undone, or "".
+func echoedQuestion(content string) string {
+	line, _, _ := strings.Cut(content, "\n")
+	sm := echoedRE.FindStringSubmatch(line)
+	if sm == nil {
+		return ""
+	}
+	return oneLine(unescapeMarkdown(strings.TrimSuffix(sm[1], ellipsis)))
+}
+
+// unescapeMarkdown undoes escapeMarkdown: a backslash before a character
+// stands for the character.
+func unescapeMarkdown(s string) string {
+	var sb strings.Builder
+	escaped := false
+	for _, r := range s {
+		if r == '\\' && !escaped {
+			escaped = true
+			continue
+		}
+		escaped = false
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
 
 // starter is what the bot remembers of an answer it posted: the question
 // it answered, where.

@@ -26,3 +26,24 @@ func TestThreadStore(t *testing.T) {
 		t.Error("an empty message id was remembered")
 	}
 }
+
+func TestEchoedQuestion(t *testing.T) {
+	for _, tc := range []struct{ content, want string }{
+		{"**Q:** Why did Russia go to war?", "Why did Russia go to war?"},
+		{"**Q:** what about \\*\\*this\\*\\* and \\`code\\`? · *from the collection “Week 3”*", "what about **this** and `code`?"},
+		{"**Compare:** NATO enlargement · 4 speakers", "NATO enlargement"},
+		{"**Q:** a long question cut short…", "a long question cut short"},
+		{"**Follow-up:** and then?", ""},
+		{"**Quotes from Jens Stoltenberg** (1–3 of 4)", ""},
+		{"", ""},
+	} {
+		if got := echoedQuestion(tc.content); got != tc.want {
+			t.Errorf("echoedQuestion(%q) = %q, want %q", tc.content, got, tc.want)
+		}
+	}
+	// What echo writes, echoedQuestion reads back.
+	q := "Is *NATO* <@123> a [threat](x) to ~~Russia~~?"
+	if got := echoedQuestion(echo("**Q:**", q) + scopeNote("Week 3")); got != q {
+		t.Errorf("round trip: %q, want %q", got, q)
+	}
+}

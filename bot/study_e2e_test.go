@@ -583,3 +583,72 @@ func TestE2E_Daily(t *testing.T) {
 		assert.Empty(t, r.Violations, "%s", r)
 	}
 }
+
+// TestE2E_FollowUpAfterRestart: a thread started from an /ask answer
+// before a restart still reads its first question, from the thread's
+// starter message in the parent channel.
+func TestE2E_FollowUpAfterRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	ctx := context.Background()
+	ix := MustOpenIndex(t)
+	library := bot.LibraryName(fakediscord.DefaultGuildID)
+	_, err := ix.Add(ctx, library, sampleDocs(t)...)
+	require.NoError(t, err)
+	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	f := fakediscord.New(t)
+	e := newStudyE2E(t, f, ix, clock)
+	f.WaitIdentified(t, 5*time.Second)
+
+	i := slashIn(e2eChan, sMemberID, fakediscord.DefaultMemberPermissions, "ask",
+		fakediscord.StringOpt("question", "What did Stoltenberg say about Ukraine?"))
+	f.DispatchInteraction(t, i)
+	e.wait(i, fakediscord.IsCallback, 3*time.Second)
+	r := f.WaitRequest(t, 10*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
+	var answer struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal(r.Response, &answer))
+
+	// The bot restarts: a new one knows nothing of its predecessor's
+	// answers.
+	require.NoError(t, e.b.Close())
+	newStudyE2E(t, f, ix, clock)
+	f.WaitIdentified(t, 5*time.Second)
+
+	f.Dispatch(t, "THREAD_CREATE", fakediscord.ThreadCreate(fakediscord.DefaultGuildID, e2eChan, answer.ID, sMemberID, "Stoltenberg"))
+	botUser := f.BotUser()
+	ask := func() message {
+		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, answer.ID, sMemberID,
+			"<@"+botUser.ID+"> for how long?", botUser))
+		r := f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
+		require.Less(t, r.Status, 300)
+		assert.Equal(t, answer.ID, r.Params["channel_id"])
+		rc := asRecorded(r)
+		CheckLimits(t, rc)
+		return rc.msg(t)
+	}
+	var m message
+	require.Eventually(t, func() bool { // THREAD_CREATE reaches the state asynchronously
+		m = ask()
+		return strings.Contains(m.text(), "Follow-up")
+	}, 5*time.Second, 50*time.Millisecond)
+	assert.Contains(t, m.text(), "What did Stoltenberg say about Ukraine?")
+	get := f.WaitRequest(t, time.Second, fakediscord.IsGetMessage)
+	assert.Equal(t, e2eChan, get.Params["channel_id"], "the starter is read from the parent channel")
+	assert.Equal(t, answer.ID, get.Params["message_id"])
+
+	// Once read, the thread is remembered: no second request.
+	ask()
+	n := 0
+	for _, r := range f.Requests() {
+		if fakediscord.IsGetMessage(r) {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "the starter is read once, not for every follow-up")
+	for _, r := range f.Requests() {
+		assert.Empty(t, r.Violations, "%s", r)
+	}
+}

@@ -79,7 +79,10 @@
 // bot downloads it with its session's HTTP client. A download that carries
 // an Authorization header is reported: the token must not leave the API.
 // WithChannel names a guild's text channels in GUILD_CREATE, where a
-// client's state finds them.
+// client's state finds them. ThreadCreate builds a THREAD_CREATE payload
+// (a thread started from a message has the message's id), and GET
+// /channels/{id}/messages/{id} returns a message the bot wrote in that
+// channel, so a bot can read a thread's starter message from its parent.
 //
 // # Contract checks
 //

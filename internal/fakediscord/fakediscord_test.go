@@ -891,3 +891,44 @@ func TestServer_ReconnectOnNextResume(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestServer_ThreadStarter: a thread started from a bot's message has the
+// message's id; the bot finds the thread in its state (THREAD_CREATE) and
+// reads the starter from the parent channel.
+func TestServer_ThreadStarter(t *testing.T) {
+	t.Parallel()
+	f := fakediscord.New(t)
+	c := newClient(t, f, discordgo.IntentsGuilds|discordgo.IntentsGuildMessages)
+	threads := make(chan *discordgo.ThreadCreate, 1)
+	c.AddHandler(func(_ *discordgo.Session, th *discordgo.ThreadCreate) { threads <- th })
+	c.mustOpen(t)
+	f.WaitIdentified(t, wait)
+
+	sent, err := c.ChannelMessageSendComplex(fakediscord.DefaultChannelID, &discordgo.MessageSend{
+		Content: "**Q:** why?", AllowedMentions: noPings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Dispatch(t, "THREAD_CREATE", fakediscord.ThreadCreate(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID,
+		sent.ID, fakediscord.DefaultUserID, "why?"))
+	select {
+	case <-threads:
+	case <-time.After(wait):
+		t.Fatal("no THREAD_CREATE reached the handler")
+	}
+	ch, err := c.State.Channel(sent.ID)
+	if err != nil || !ch.IsThread() || ch.ParentID != fakediscord.DefaultChannelID {
+		t.Fatalf("state thread = %+v, %v", ch, err)
+	}
+	m, err := c.ChannelMessage(ch.ParentID, sent.ID)
+	if err != nil || m.Content != "**Q:** why?" || m.ID != sent.ID {
+		t.Fatalf("starter = %+v, %v", m, err)
+	}
+	r := f.WaitRequest(t, wait, fakediscord.IsGetMessage)
+	if len(r.Violations) > 0 || r.Status != 200 {
+		t.Errorf("GET message: %d %v", r.Status, r.Violations)
+	}
+	if _, err := c.ChannelMessage("1100000000000000999", sent.ID); restCode(err) != 10008 {
+		t.Errorf("a message asked for in another channel: err %v, want 10008 Unknown Message", err)
+	}
+}

@@ -236,6 +236,20 @@ func MessageCreate(guildID, channelID, authorID, content string, mentions ...Use
 	return m
 }
 
+// ThreadCreate builds a THREAD_CREATE payload: a public thread named name
+// in channel parentID, started by ownerID. A thread started from a message
+// has that message's id, so pass the message's id as threadID for one.
+// With the GUILDS intent discordgo's state keeps it (Channel, ParentID).
+func ThreadCreate(guildID, parentID, threadID, ownerID, name string) map[string]any {
+	return map[string]any{
+		"id": threadID, "type": 11, "guild_id": guildID, "parent_id": parentID, "owner_id": ownerID,
+		"name": name, "last_message_id": nil, "rate_limit_per_user": 0, "flags": 0,
+		"message_count": 0, "member_count": 1, "total_message_sent": 0, "newly_created": true,
+		"thread_metadata": map[string]any{"archived": false, "auto_archive_duration": 1440, "locked": false,
+			"archive_timestamp": joinedAt.Format(time.RFC3339)},
+	}
+}
+
 // Opt is an option value in an application command interaction.
 type Opt struct {
 	Name    string `json:"name"`

@@ -136,6 +136,7 @@ const (
 	routeOriginal       = "/webhooks/{webhook_id}/{webhook_token}/messages/@original"
 	routeWebhookMessage = "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"
 	routeChannelMessage = "/channels/{channel_id}/messages"
+	routeMessage        = "/channels/{channel_id}/messages/{message_id}"
 )
 
 // IsCallback matches POST /interactions/{id}/{token}/callback.
@@ -151,6 +152,9 @@ func IsFollowup(r Request) bool { return r.Method == http.MethodPost && r.Route 
 func IsChannelMessage(r Request) bool {
 	return r.Method == http.MethodPost && r.Route == routeChannelMessage
 }
+
+// IsGetMessage matches GET /channels/{id}/messages/{id}.
+func IsGetMessage(r Request) bool { return r.Method == http.MethodGet && r.Route == routeMessage }
 
 // IsCommandsPut matches the bulk overwrite of global or guild commands.
 func IsCommandsPut(r Request) bool {

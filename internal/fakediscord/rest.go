@@ -78,6 +78,7 @@ var routes = func() []route {
 		{method: http.MethodPatch, tmpl: routeWebhookMessage, handle: (*Server).patchWebhookMessage},
 		{method: http.MethodDelete, tmpl: routeWebhookMessage, handle: (*Server).deleteWebhookMessage},
 		{method: http.MethodPost, tmpl: routeChannelMessage, auth: true, handle: (*Server).postChannelMessage},
+		{method: http.MethodGet, tmpl: routeMessage, auth: true, handle: (*Server).getChannelMessage},
 	}
 	for i := range rs {
 		rs[i].segs = strings.Split(rs[i].tmpl, "/")
@@ -633,6 +634,21 @@ func (s *Server) postChannelMessage(c *call) reply {
 		m.MessageReference, _ = json.Marshal(ref)
 	}
 	s.storeMessage(m)
+	return reply{status: 200, body: m.clone()}
+}
+
+// getChannelMessage returns a message the bot wrote (an interaction
+// response, a followup or a channel message) as it stands, if it is in the
+// channel asked; anything else is Unknown Message. A thread started from a
+// message has that message's id, so a bot finds a thread's starter with
+// this route and the thread's parent channel.
+func (s *Server) getChannelMessage(c *call) reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[c.params["message_id"]]
+	if !ok || m.ChannelID != c.params["channel_id"] {
+		return unknownMessage()
+	}
 	return reply{status: 200, body: m.clone()}
 }
 
