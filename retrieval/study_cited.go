@@ -114,8 +114,10 @@ func (ix *Index) Cited(ctx context.Context, library, thread string) ([]Result, e
 				AND h.span_start < c.span_end AND c.span_start < h.span_end)
 		FROM cited c
 		JOIN sources s ON s.id = c.source_id AND s.library_id = c.library_id
-		LEFT JOIN quotes q ON c.kind = 'quote' AND q.source_id = c.source_id
-			AND q.span_start = c.span_start AND q.span_end = c.span_end
+		LEFT JOIN quotes q ON c.kind = 'quote' AND q.id = (
+			SELECT q1.id FROM quotes q1 WHERE q1.source_id = c.source_id
+				AND q1.span_start = c.span_start AND q1.span_end = c.span_end
+			ORDER BY q1.id LIMIT 1)
 		WHERE c.library_id = ? AND c.thread = ?
 		ORDER BY c.id`, libID, thread)
 	if err != nil {
