@@ -77,6 +77,25 @@ func TestIndex_Gaps(t *testing.T) {
 		assert.Empty(t, gaps)
 	})
 
+	t.Run("HostileQuestion", func(t *testing.T) {
+		// Users' words are stored and returned as written, never read as SQL.
+		ix := MustStudyIndex(t)
+		q := `war'); DELETE FROM gaps; DROP TABLE sources; -- "x" NEAR(a b) *`
+		require.NoError(t, ix.RecordGap(ctx, "study", q))
+		require.NoError(t, ix.RecordFeedback(ctx, "study", "m'1", `u"1`, q, -1))
+		gaps, err := ix.Gaps(ctx, "study", 0)
+		require.NoError(t, err)
+		require.Len(t, gaps, 1)
+		assert.Equal(t, q, gaps[0].Question)
+		assert.Equal(t, 2, gaps[0].Asked)
+		up, down, err := ix.Feedback(ctx, "study", "m'1")
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{0, 1}, [2]int{up, down})
+		srcs, err := ix.Sources(ctx, "study")
+		require.NoError(t, err)
+		assert.Len(t, srcs, len(studyDocs))
+	})
+
 	t.Run("Trim", func(t *testing.T) {
 		defer retrieval.SetMaxGapsForTest(3)()
 		ix := MustStudyIndex(t)
