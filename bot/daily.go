@@ -55,42 +55,51 @@ func (b *Bot) runDailies(tick <-chan time.Time, stop func()) {
 	}
 }
 
-// postDailies posts every daily quote due now.
+// postDailies posts every daily quote due now, each within AnswerTimeout.
 func (b *Bot) postDailies(ctx context.Context) {
 	now := b.Now().UTC()
-	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
-	defer cancel()
-	ds, err := b.Study.Dailies(ctx)
+	lctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+	ds, err := b.Study.Dailies(lctx)
+	cancel()
 	if err != nil {
 		b.Logger.Error("read daily quote schedules", "err", err)
 		return
 	}
 	for _, d := range ds {
-		if !d.Due(now) {
-			continue
+		if ctx.Err() != nil {
+			return
 		}
-		log := b.Logger.With("library", d.Library, "channel", d.Channel)
-		r, err := b.Study.NextDaily(ctx, d.Library, d.Channel, now)
-		if errors.Is(err, retrieval.ErrNothingToPost) {
-			log.Info("daily quote: nothing to post")
-			continue
+		if d.Due(now) {
+			b.postDaily(ctx, d, now)
 		}
-		if err != nil {
-			log.Error("pick daily quote", "err", err)
-			continue
-		}
-		rep := dailyReply(r)
-		rep.clamp()
-		if _, err := b.session().ChannelMessageSendComplex(d.Channel, &discordgo.MessageSend{
-			Content: rep.content, Embeds: rep.embeds, AllowedMentions: noMentions(),
-		}, discordgo.WithContext(ctx)); err != nil {
-			log.Error("post daily quote", "err", err)
-			continue
-		}
-		c := &call{ctx: ctx, log: log}
-		b.recordCited(c, d.Library, d.Channel, []retrieval.Result{r})
-		log.Info("daily quote posted", "quote", r.QuoteID)
 	}
+}
+
+// postDaily posts d's quote for now. NextDaily records it as posted
+// first, so that a failure or a restart never posts twice in a day.
+func (b *Bot) postDaily(ctx context.Context, d retrieval.Daily, now time.Time) {
+	ctx, cancel := context.WithTimeout(ctx, b.AnswerTimeout)
+	defer cancel()
+	log := b.Logger.With("library", d.Library, "channel", d.Channel)
+	r, err := b.Study.NextDaily(ctx, d.Library, d.Channel, now)
+	if errors.Is(err, retrieval.ErrNothingToPost) {
+		log.Debug("daily quote: nothing to post")
+		return
+	}
+	if err != nil {
+		log.Error("pick daily quote", "err", err)
+		return
+	}
+	rep := dailyReply(r)
+	rep.clamp()
+	if _, err := b.session().ChannelMessageSendComplex(d.Channel, &discordgo.MessageSend{
+		Content: rep.content, Embeds: rep.embeds, AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx)); err != nil {
+		log.Error("post daily quote", "err", err)
+		return
+	}
+	b.recordCited(&call{ctx: ctx, log: log}, d.Library, d.Channel, []retrieval.Result{r})
+	log.Info("daily quote posted", "quote", r.QuoteID)
 }
 
 // session is the Discord session serving now.
@@ -135,12 +144,18 @@ func (b *Bot) daily(c *call, data discordgo.ApplicationCommandInteractionData) {
 		channel = c.i.ChannelID
 	}
 	if !snowflake(channel) {
-		b.send(c, textReply(msgUnknownCommand, true))
+		b.send(c, textReply(msgPickChannel, true))
 		return
 	}
-	if data.Resolved != nil {
-		if ch := data.Resolved.Channels[channel]; ch != nil && ch.GuildID != "" && ch.GuildID != c.i.GuildID {
-			b.send(c, textReply(msgUnknownCommand, true))
+	// Discord resolves a channel option to a channel of this server; the
+	// bot posts only where Discord says the channel is.
+	if given := optionValue(sub.Options, optChannel) != ""; given {
+		var ch *discordgo.Channel
+		if data.Resolved != nil {
+			ch = data.Resolved.Channels[channel]
+		}
+		if ch == nil || (ch.GuildID != "" && ch.GuildID != c.i.GuildID) {
+			b.send(c, textReply(msgPickChannel, true))
 			return
 		}
 	}
@@ -202,6 +217,9 @@ func snowflake(s string) bool {
 	}
 	return true
 }
+
+// msgPickChannel asks for a channel of this server.
+const msgPickChannel = "Pick the channel from the list Discord offers: a text or announcement channel of this server."
 
 // msgBadClock asks for a time of day the bot can read.
 const msgBadClock = "Write the time as HH:MM in UTC, for example `09:30` or `18:00`. Nothing was changed."
