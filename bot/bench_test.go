@@ -68,59 +68,72 @@ func BenchmarkInteractions(b *testing.B) {
 	b.Logf("library: %d passages", n)
 
 	questions := benchQuestions(b)
-	f := fakediscord.New(b, fakediscord.WithGuilds(e2eGuildA))
-	bt := bot.New(bot.Config{Token: fakediscord.DefaultToken}, ix)
-	bt.Logger = slog.New(slog.DiscardHandler)
-	bt.Cooldown = 0
-	bt.Session.ShouldReconnectOnError = false
-	f.Redirect(bt.Session)
-	require.NoError(b, bt.Open(context.Background()))
-	b.Cleanup(func() { _ = bt.Close() })
-	f.WaitIdentified(b, 5*time.Second)
+	// "ask" is the bot as it ships; "ask-no-study" the same without the
+	// study-group features (settings, pins, paragraph counts and the cited
+	// log each answer reads or writes), for the ratio.
+	for _, tc := range []struct {
+		name  string
+		study bool
+	}{{"ask", true}, {"ask-no-study", false}} {
+		f := fakediscord.New(b, fakediscord.WithGuilds(e2eGuildA))
+		bt := bot.New(bot.Config{Token: fakediscord.DefaultToken}, ix)
+		if !tc.study {
+			bt.Study = nil
+		}
+		bt.Logger = slog.New(slog.DiscardHandler)
+		bt.Cooldown = 0
+		bt.Session.ShouldReconnectOnError = false
+		f.Redirect(bt.Session)
+		require.NoError(b, bt.Open(context.Background()))
+		b.Cleanup(func() { _ = bt.Close() })
+		f.WaitIdentified(b, 5*time.Second)
+		b.Run(tc.name, func(b *testing.B) { benchAsk(b, f, questions) })
+	}
+}
 
-	b.Run("ask", func(b *testing.B) {
-		dispatched := make(map[string]time.Time, b.N)
-		var pending []*fakediscord.Interaction
-		answered := func(i *fakediscord.Interaction) {
-			r := f.WaitRequest(b, 30*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
-			if !fakediscord.IsOK(r) {
-				b.Fatalf("%s: %s", r, r.Response)
-			}
+// benchAsk asks b.N questions through f, at most benchWindow at a time.
+func benchAsk(b *testing.B, f *fakediscord.Server, questions []string) {
+	dispatched := make(map[string]time.Time, b.N)
+	var pending []*fakediscord.Interaction
+	answered := func(i *fakediscord.Interaction) {
+		r := f.WaitRequest(b, 30*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
+		if !fakediscord.IsOK(r) {
+			b.Fatalf("%s: %s", r, r.Response)
 		}
-		b.ResetTimer()
-		start := time.Now()
-		for k := 0; k < b.N; k++ {
-			if len(pending) == benchWindow {
-				answered(pending[0])
-				pending = pending[1:]
-			}
-			i := fakediscord.SlashCommand(e2eGuildA, e2eChan, fakediscord.DefaultUserID, "ask",
-				fakediscord.StringOpt("question", questions[k%len(questions)]))
-			dispatched[i.ID] = time.Now()
-			f.DispatchInteraction(b, i)
-			pending = append(pending, i)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for k := 0; k < b.N; k++ {
+		if len(pending) == benchWindow {
+			answered(pending[0])
+			pending = pending[1:]
 		}
-		for _, i := range pending {
-			answered(i)
-		}
-		elapsed := time.Since(start)
-		b.StopTimer()
+		i := fakediscord.SlashCommand(e2eGuildA, e2eChan, fakediscord.DefaultUserID, "ask",
+			fakediscord.StringOpt("question", questions[k%len(questions)]))
+		dispatched[i.ID] = time.Now()
+		f.DispatchInteraction(b, i)
+		pending = append(pending, i)
+	}
+	for _, i := range pending {
+		answered(i)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
 
-		var acks []time.Duration
-		for _, r := range f.Requests() {
-			if t0, ok := dispatched[r.Params["interaction_id"]]; ok && fakediscord.IsCallback(r) {
-				acks = append(acks, r.Time.Sub(t0))
-			}
+	var acks []time.Duration
+	for _, r := range f.Requests() {
+		if t0, ok := dispatched[r.Params["interaction_id"]]; ok && fakediscord.IsCallback(r) {
+			acks = append(acks, r.Time.Sub(t0))
 		}
-		require.Len(b, acks, b.N)
-		sort.Slice(acks, func(i, j int) bool { return acks[i] < acks[j] })
-		pct := func(p float64) float64 {
-			return float64(acks[min(int(p*float64(len(acks))), len(acks)-1)]) / float64(time.Millisecond)
-		}
-		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "answers/s")
-		b.ReportMetric(pct(0.50), "ack-p50-ms")
-		b.ReportMetric(pct(0.99), "ack-p99-ms")
-	})
+	}
+	require.Len(b, acks, b.N)
+	sort.Slice(acks, func(i, j int) bool { return acks[i] < acks[j] })
+	pct := func(p float64) float64 {
+		return float64(acks[min(int(p*float64(len(acks))), len(acks)-1)]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "answers/s")
+	b.ReportMetric(pct(0.50), "ack-p50-ms")
+	b.ReportMetric(pct(0.99), "ack-p99-ms")
 }
 
 // benchQuestions are the eval questions, answerable or not.

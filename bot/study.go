@@ -115,6 +115,15 @@ func (b *Bot) look(ctx context.Context, c *call, library string) answerLook {
 		}
 		return v
 	}
+	// One query for all four, when the index can list a library's
+	// settings (*retrieval.Index can).
+	if all, ok := b.Curator.(settingsLister); ok {
+		m, err := all.Settings(ctx, library)
+		if err != nil && !errors.Is(err, retrieval.ErrUnknownLibrary) {
+			c.log.Warn("read answer settings", "err", err)
+		}
+		get = func(key string) string { return m[key] }
+	}
 	l.compact = get(settingLayout) == "compact"
 	if n, err := strconv.Atoi(get(settingResults)); err == nil && n >= 1 && n <= 5 {
 		l.results = n
@@ -122,6 +131,13 @@ func (b *Bot) look(ctx context.Context, c *call, library string) answerLook {
 	l.buttons = get(settingButtons) != "off"
 	l.feedback = l.buttons && get(settingFeedback) != "off" && b.Study != nil
 	return l
+}
+
+// settingsLister reads all of a library's settings at once.
+type settingsLister interface {
+	// Settings returns the library's settings by key. It returns
+	// retrieval.ErrUnknownLibrary.
+	Settings(ctx context.Context, library string) (map[string]string, error)
 }
 
 // Options of /settings answers.
