@@ -100,13 +100,9 @@ func (ix *Index) AddAs(ctx context.Context, library string, actor Actor, docs ..
 	if err := checkActor(actor); err != nil {
 		return nil, err
 	}
-	prepared := make([]preparedDoc, len(docs))
-	for i, d := range docs {
-		p, err := ix.prepare(d)
-		if err != nil {
-			return nil, fmt.Errorf("document %d (%s): %w", i+1, docName(d), err)
-		}
-		prepared[i] = p
+	prepared, err := ix.prepareAll(docs)
+	if err != nil {
+		return nil, err
 	}
 
 	tx, err := ix.db.BeginTx(ctx, nil)

@@ -180,16 +180,17 @@ func foldDiacritics(s string) string {
 // them, so that adjacent query terms can be found adjacent in a text.
 func contentTokens(text string) []string { return normCache(nil).contentTokens(text) }
 
-// normCache remembers normTerm's answers. Stemming is most of the cost of
+// normCache remembers normTerm's answers for one question, in front of
+// sharedNorms (which needs a lock). Stemming is most of the cost of
 // reranking, and the candidates of one question share most of their words.
-// A nil normCache remembers nothing.
+// A nil normCache remembers nothing itself.
 type normCache map[string]string
 
 func (nc normCache) norm(tok string) string {
 	if n, ok := nc[tok]; ok {
 		return n
 	}
-	n := normTerm(tok)
+	n := sharedNorm(tok)
 	if nc != nil {
 		nc[tok] = n
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -125,33 +126,60 @@ const (
 
 // candidateSQL finds the best FTS5 hits in one library.
 //
-// The match runs in a MATERIALIZED CTE and CROSS JOIN (which SQLite never
-// reorders) keeps it the outer loop: left to itself, the planner prefers to
-// walk every unit of the library through units_library_id and probe the
+// The match runs in MATERIALIZED CTEs and CROSS JOIN (which SQLite never
+// reorders) keeps them the outer loop: left to itself, the planner prefers
+// to walk every unit of the library through units_library_id and probe the
 // hits, which grows with the library rather than with the matches (FTS5.md
 // §1.7 has the same trap costing seconds). The library filter sits on the
 // join, before ORDER BY/LIMIT, so another library's rows can neither leak in
 // nor crowd this library's out of the top candidates. It is checked on both
 // the unit and its source. Hidden units (a hidden quote and the sentences
 // around it) are filtered out the same way.
-var candidateSQL = candidateQuery("")
+//
+// bm25 costs about a microsecond per row, and FTS5 computes it for every
+// row it returns, so scored returns at most ?5 hits (all of them when ?5 is
+// -1), newest first: FTS5 walks its doclists in rowid order and stops
+// there. Search sets a bound only when its expression could match more
+// rows than it means to pay for (see planMatch).
+var candidateSQL = candidateQuery("", false, "?5")
+
+// candidateBoundedSQL is candidateSQL with the hits cut to the best ?4 by
+// bm25 before the join, so that only those are looked up in units and
+// sources and sorted again. Its last column counts the hits kept: when the
+// filters leave fewer than wanted although the cut was reached, the hits
+// below the cut might have qualified, and Search asks candidateSQL instead.
+var candidateBoundedSQL = candidateQuery("", true, "?5")
 
 // candidateCollectionSQL is candidateSQL restricted to the sources of
-// collection ?4: one primary-key probe of collection_sources per hit.
+// collection ?4: one primary-key probe of collection_sources per hit. Every
+// hit is scored: a bound would count other collections' rows.
 var candidateCollectionSQL = candidateQuery(`
-		AND EXISTS (SELECT 1 FROM collection_sources cs WHERE cs.collection_id = ?4 AND cs.source_id = u.source_id)`)
+		AND EXISTS (SELECT 1 FROM collection_sources cs WHERE cs.collection_id = ?4 AND cs.source_id = u.source_id)`,
+	false, "-1")
 
-// candidateQuery returns the candidate query with more conditions on u.
-func candidateQuery(and string) string {
+// candidateQuery returns the candidate query with more conditions on u,
+// bounded to the best ?4 hits or not, scoring at most scored hits.
+func candidateQuery(and string, bounded bool, scored string) string {
+	cut, kept := "", "0"
+	if bounded {
+		cut = `
+		ORDER BY bm25, id
+		LIMIT ?4`
+		kept = "(SELECT COUNT(*) FROM hits)"
+	}
 	return `
-	WITH hits AS MATERIALIZED (
+	WITH scored AS MATERIALIZED (
 		SELECT rowid AS id, bm25(units_fts, ` + bm25Weights + `) AS bm25
 		FROM units_fts
 		WHERE units_fts MATCH ?1
+		ORDER BY rowid
+		LIMIT ` + scored + `
+	), hits AS MATERIALIZED (
+		SELECT id, bm25 FROM scored` + cut + `
 	)
 	SELECT u.id, u.kind, u.source_id, u.span_start, u.span_end, u.paragraph, u.text, u.speaker,
 		u.speaker_title, u.speaker_kind, u.fragment, u.confidence, COALESCE(u.quote_id, 0),
-		s.title, s.author, s.url, s.published, hits.bm25
+		s.title, s.author, s.url, s.published, hits.bm25, ` + kept + `
 	FROM hits
 	CROSS JOIN units u ON u.id = hits.id
 	CROSS JOIN sources s ON s.id = u.source_id
@@ -186,6 +214,7 @@ type candidate struct {
 	proximity    float64         // share of adjacent query-term pairs adjacent here
 	speakerMatch bool            // the question names this quote's speaker
 	score        float64
+	kept         int // hits the bounded candidate query kept (0 for the others)
 }
 
 // queryTerm is one normalised query term with its weight in the library.
@@ -209,27 +238,33 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	if len(terms) == 0 {
 		return nil, ErrEmptyQuery
 	}
-	libID, err := libraryID(ctx, ix.db, q.Library)
+	st, err := ix.libraryStats(ctx, q.Library)
 	if err != nil {
 		return nil, err
 	}
 	var collID int64
 	if q.Collection != "" {
-		if collID, err = collectionID(ctx, ix.db, libID, q.Collection); err != nil {
+		if collID, err = collectionID(ctx, ix.db, st.id, q.Collection); err != nil {
 			return nil, fmt.Errorf("search %q: %w", q.Library, err)
 		}
 	}
-	qterms, units, err := ix.weighTerms(ctx, libID, terms)
+	qterms, err := ix.weighTerms(ctx, st, terms)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
-	match := matchable(qterms, units)
+	match := matchable(qterms, st.units)
 	if len(match) == 0 {
 		return nil, ErrNoMatch // no term occurs in the library
 	}
-	// A subset of QueryTerms, quoted by matchTerms: what MatchQuery would
-	// build from fewer words, and just as safe.
-	cands, err := ix.candidates(ctx, libID, collID, matchTerms(match))
+	// Both expressions quote a subset of QueryTerms with matchTerms: what
+	// MatchQuery would build from fewer words, and just as safe.
+	plan := planMatch(match)
+	cands, err := ix.candidates(ctx, st, collID, plan)
+	if err == nil && len(cands) == 0 && plan.strict {
+		// The strict expression found nothing to rank: ask for any term,
+		// within the bound.
+		cands, err = ix.candidates(ctx, st, collID, matchPlan{expr: match.all(), limit: maxScoredRows})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
 	}
@@ -261,14 +296,66 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 }
 
 // candidates runs the FTS5 match and returns up to maxCandidates visible
-// hits of library libID (of collection collID in it, unless that is 0), best
-// bm25 first.
-func (ix *Index) candidates(ctx context.Context, libID, collID int64, match string) ([]*candidate, error) {
-	query, args := candidateSQL, []any{match, libID, maxCandidates}
+// hits of the library of st (of collection collID in it, unless that is 0),
+// best bm25 first. Within a collection every hit of plan.expr is scored: a
+// bound would count other collections' rows.
+//
+// bm25 is computed for every hit scored (plan.limit), but only the best few
+// are joined with their units and sources: in a database of one library,
+// maxCandidates plus a margin for hidden units; with several, a few times
+// that. When the filters leave too few of them, the query without that cut
+// decides.
+func (ix *Index) candidates(ctx context.Context, st libStats, collID int64, plan matchPlan) ([]*candidate, error) {
 	if collID != 0 {
-		query, args = candidateCollectionSQL, append(args, collID)
+		return ix.queryCandidates(ctx, candidateCollectionSQL, plan.expr, st.id, maxCandidates, collID)
 	}
-	rows, err := ix.db.QueryContext(ctx, query, args...)
+	cut := maxCandidates + hiddenMargin
+	if st.libraries > 1 {
+		cut = maxCandidates * otherLibrariesFactor
+	}
+	cands, err := ix.queryCandidates(ctx, candidateBoundedSQL, plan.expr, st.id, maxCandidates, cut, plan.limit)
+	if err != nil || len(cands) >= maxCandidates {
+		return cands, err
+	}
+	if len(cands) > 0 && cands[0].kept < cut {
+		return cands, nil // every hit was looked at
+	}
+	if len(cands) == 0 {
+		// Nothing visible among the best cut: look again below the cut
+		// only if there was one.
+		if n, err := ix.countHits(ctx, plan.expr, cut); err != nil || n < cut {
+			return nil, err
+		}
+	}
+	return ix.queryCandidates(ctx, candidateSQL, plan.expr, st.id, maxCandidates, 0, plan.limit)
+}
+
+// Bounds of the candidate cut (see candidates).
+const (
+	hiddenMargin         = 16
+	otherLibrariesFactor = 4
+)
+
+// countHits counts the FTS5 hits of match, up to limit.
+func (ix *Index) countHits(ctx context.Context, match string, limit int) (int, error) {
+	stmt, err := ix.stmt(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM units_fts WHERE units_fts MATCH ?1 LIMIT ?2)`)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := stmt.QueryRowContext(ctx, match, limit).Scan(&n); err != nil {
+		return 0, dbError(err)
+	}
+	return n, nil
+}
+
+// queryCandidates runs one of the candidate queries.
+func (ix *Index) queryCandidates(ctx context.Context, query string, args ...any) ([]*candidate, error) {
+	stmt, err := ix.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -278,7 +365,7 @@ func (ix *Index) candidates(ctx context.Context, libID, collID int64, match stri
 		c := &candidate{}
 		if err := rows.Scan(&c.unitID, &c.Kind, &c.sourceID, &c.Start, &c.End, &c.Paragraph, &c.Text,
 			&c.Speaker, &c.SpeakerTitle, &c.speakerKind, &c.Fragment, &c.Confidence, &c.QuoteID,
-			&c.Source.Title, &c.Source.Author, &c.Source.URL, &c.Source.Published, &c.bm25); err != nil {
+			&c.Source.Title, &c.Source.Author, &c.Source.URL, &c.Source.Published, &c.bm25, &c.kept); err != nil {
 			return nil, dbError(err)
 		}
 		c.Source.ID = c.sourceID
@@ -289,14 +376,17 @@ func (ix *Index) candidates(ctx context.Context, libID, collID int64, match stri
 }
 
 // weighTerms groups the query terms by normalised form and weighs each group
-// by its inverse document frequency among the library's units, which it also
-// counts. A term the library has never seen gets the largest weight there
-// is, so that a question about something absent cannot be answered by its
-// other words.
-func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) (qts []queryTerm, units int, err error) {
+// by its inverse document frequency among the library's units. A term the
+// library has never seen gets the largest weight there is, so that a
+// question about something absent cannot be answered by its other words.
+//
+// Counts are cached until the library changes: counting a common term's
+// doclist in a library of a million units takes milliseconds.
+func (ix *Index) weighTerms(ctx context.Context, st libStats, terms []string) ([]queryTerm, error) {
+	var qts []queryTerm
 	byNorm := make(map[string]int)
 	for _, t := range terms {
-		n := normTerm(t)
+		n := sharedNorm(t)
 		if i, ok := byNorm[n]; ok {
 			qts[i].terms = append(qts[i].terms, t)
 			continue
@@ -313,49 +403,142 @@ func (ix *Index) weighTerms(ctx context.Context, libID int64, terms []string) (q
 		}
 	}
 
-	var libraries int
-	if err := ix.db.QueryRowContext(ctx, `
-		SELECT (SELECT COUNT(*) FROM units WHERE library_id = ?), (SELECT COUNT(*) FROM libraries)`,
-		libID).Scan(&units, &libraries); err != nil {
-		return nil, 0, dbError(err)
-	}
 	// With one library every hit is the library's: FTS5 can count its
 	// doclists without visiting a single unit row.
 	query := dfSQL
-	if libraries == 1 {
+	if st.libraries == 1 {
 		query = dfOnlyLibrarySQL
 	}
 	for i := range qts {
-		if err := ix.db.QueryRowContext(ctx, query, matchTerms(qts[i].terms), libID).Scan(&qts[i].df); err != nil {
-			return nil, 0, dbError(err)
+		m := matchTerms(qts[i].terms)
+		df, ok := ix.cachedDF(st, m)
+		if !ok {
+			stmt, err := ix.stmt(ctx, query)
+			if err != nil {
+				return nil, err
+			}
+			if err := stmt.QueryRowContext(ctx, m, st.id).Scan(&df); err != nil {
+				return nil, dbError(err)
+			}
+			ix.storeDF(st, m, df)
 		}
-		qts[i].idf = idf(units, qts[i].df)
+		qts[i].df = df
+		qts[i].idf = idf(st.units, df)
 	}
-	return qts, units, nil
+	return qts, nil
 }
 
-// matchable returns the surface terms worth sending to FTS5: those that occur
-// in the library, and in a large library only the ones in at most
-// maxDFShare of its units, as long as one such term is left. bm25 is
+// matchSet is what matchable keeps of a question: its terms that occur in
+// the library, grouped as in queryTerm, rarest first.
+type matchSet []queryTerm
+
+// all is the OR of every term of the set.
+func (ms matchSet) all() string {
+	var terms []string
+	for _, qt := range ms {
+		terms = append(terms, qt.terms...)
+	}
+	return matchTerms(terms)
+}
+
+// rows is how many rows the OR of every term could match at most: bm25 is
+// computed for each of them.
+func (ms matchSet) rows() int {
+	n := 0
+	for _, qt := range ms {
+		n += qt.df
+	}
+	return n
+}
+
+// cheap reports whether the OR of every term is within maxScoredRows.
+func (ms matchSet) cheap() bool { return ms.rows() <= maxScoredRows }
+
+// matchable returns the terms worth sending to FTS5, rarest first: those
+// that occur in the library, and in a large library only the ones in at
+// most maxDFShare of its units, as long as one such term is left. bm25 is
 // computed for every row a term matches, so one very common word ("Russia"
 // in a library about Russia) makes a query slow without changing what
 // ranks first (FTS5.md §3.3: no loss in quality at 5 %); reranking still
 // counts the dropped terms in coverage.
-func matchable(qts []queryTerm, units int) []string {
-	var all, rare []string
+func matchable(qts []queryTerm, units int) matchSet {
+	var all, rare matchSet
 	for _, qt := range qts {
 		if qt.df == 0 {
 			continue
 		}
-		all = append(all, qt.terms...)
+		all = append(all, qt)
 		if float64(qt.df) <= maxDFShare*float64(units) {
-			rare = append(rare, qt.terms...)
+			rare = append(rare, qt)
 		}
 	}
+	ms := rare
 	if units < minPruneUnits || len(rare) == 0 {
-		return all
+		ms = all
 	}
-	return rare
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].df < ms[j].df })
+	return ms
+}
+
+// Bounds on the work of one question's FTS5 match (planMatch).
+const (
+	// maxScoredRows is how many rows bm25 may be computed for: at 1 to
+	// 2.5 µs a row (FTS5.md §2 and our own measure), a few milliseconds.
+	maxScoredRows = 2000
+)
+
+// matchPlan is the FTS5 expression for a question's candidates and the
+// most rows to score (-1: all of them).
+type matchPlan struct {
+	expr   string
+	limit  int
+	strict bool // expr leaves out rows the OR of every term matches
+}
+
+// planMatch returns the expression for the candidates of ms.
+//
+// While the OR of every term matches at most maxScoredRows rows, it is that
+// OR, and every hit is scored. Beyond, bm25 for every row would cost more
+// than the rest of the answer, and most of those rows hold one common word
+// of the question and nothing else: rerank would rank them low anyway, for
+// their coverage. Then only the rarest terms that fit in the budget are
+// OR-ed; rerank still weighs the common ones in every candidate. They are
+// not even paired with a rare one: FTS5's bm25 counts the rows of every
+// phrase of the expression once per query (for its IDF), which for a
+// common term costs as much as the rows it saves.
+//
+// When every term is common, a row needs the two rarest, and the first
+// maxScoredRows such rows are scored (FTS5 returns hits in rowid order and
+// stops there), so the work of one question is bounded whatever the
+// library's size.
+func planMatch(ms matchSet) matchPlan {
+	if ms.cheap() {
+		return matchPlan{expr: ms.all(), limit: -1}
+	}
+	var rare []string
+	budget := maxScoredRows
+	for _, qt := range ms { // rarest first
+		if qt.df > budget {
+			break
+		}
+		rare = append(rare, group(qt))
+		budget -= qt.df
+	}
+	switch {
+	case len(rare) > 0:
+		return matchPlan{expr: strings.Join(rare, " OR "), limit: -1, strict: true}
+	case len(ms) == 1:
+		return matchPlan{expr: group(ms[0]), limit: maxScoredRows}
+	}
+	return matchPlan{expr: group(ms[0]) + " AND " + group(ms[1]), limit: maxScoredRows, strict: true}
+}
+
+// group is the OR of one term's surface forms, quoted by matchTerms.
+func group(qt queryTerm) string {
+	if len(qt.terms) == 1 {
+		return matchTerms(qt.terms)
+	}
+	return "(" + matchTerms(qt.terms) + ")"
 }
 
 // idf is BM25's inverse document frequency, shifted (as Lucene does) so it
@@ -440,10 +623,80 @@ const (
 	maxSourceChars = 64 << 10
 )
 
+// sourceSummary is a source's row of source_terms: what weighSources needs
+// of its text.
+type sourceSummary struct {
+	tokens int    // tokens in the first maxSourceChars characters
+	terms  string // "\n" then "term count\n" for each normalised content term among them, in order
+}
+
+// summarizeSource reads the first maxSourceChars characters of text as
+// weighSources reads a source: every token counts towards its length, and
+// each content token (isTerm) towards its normalised term.
+func summarizeSource(text string) sourceSummary {
+	text = prefixRunes(text, maxSourceChars)
+	counts := make(map[string]int)
+	var sum sourceSummary
+	tokenSpans(text, func(from, to int) {
+		sum.tokens++
+		tok := strings.ToLower(text[from:to])
+		if isTerm(tok) {
+			counts[sharedNorm(tok)]++
+		}
+	})
+	terms := make([]string, 0, len(counts))
+	for t := range counts {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	var b strings.Builder
+	b.WriteByte('\n')
+	for _, t := range terms {
+		b.WriteString(t)
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(counts[t]))
+		b.WriteByte('\n')
+	}
+	sum.terms = b.String()
+	return sum
+}
+
+// count returns how many times the normalised term occurs in the summary.
+func (s sourceSummary) count(term string) int {
+	i := strings.Index(s.terms, "\n"+term+" ")
+	if i < 0 {
+		return 0
+	}
+	rest := s.terms[i+len(term)+2:]
+	if j := strings.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	n, _ := strconv.Atoi(rest)
+	return n
+}
+
+// prefixRunes returns the first n characters of s, as SQLite's substr(s,
+// 1, n) does.
+func prefixRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
 // weighSources sets each candidate's sourceBM25: BM25 of the question over
 // its whole source (up to maxSourceChars), with the terms' IDF among the
 // library's units and the candidates' sources' mean length as the average,
 // divided by the best candidate source's score so that it lies in [0, 1].
+//
+// The lengths and term counts come from source_terms, written at ingest;
+// a source stored before it existed is read and tokenised here.
 func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*candidate) error {
 	var ids []any
 	seen := make(map[int64]bool)
@@ -456,10 +709,93 @@ func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*can
 	if len(ids) < 2 {
 		return nil // one source: the same for every candidate
 	}
+	type source struct {
+		tf     []float64
+		length float64
+	}
+	sources := make(map[int64]*source, len(ids))
+	var total float64
+	rows, err := ix.db.QueryContext(ctx, `SELECT source_id, tokens, terms FROM source_terms WHERE source_id IN (`+
+		strings.Repeat("?, ", len(ids)-1)+`?)`, ids...)
+	if err != nil {
+		return dbError(err)
+	}
+	for rows.Next() {
+		var id int64
+		var sum sourceSummary
+		if err := rows.Scan(&id, &sum.tokens, &sum.terms); err != nil {
+			rows.Close()
+			return dbError(err)
+		}
+		s := &source{tf: make([]float64, len(qts)), length: float64(sum.tokens)}
+		for i, qt := range qts {
+			s.tf[i] = float64(sum.count(qt.norm))
+		}
+		sources[id] = s
+		total += s.length
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbError(err)
+	}
+	if missing := ids[:0:0]; len(sources) < len(ids) {
+		for _, id := range ids {
+			if sources[id.(int64)] == nil {
+				missing = append(missing, id)
+			}
+		}
+		read, err := ix.readSources(ctx, qts, missing)
+		if err != nil {
+			return err
+		}
+		for id, s := range read {
+			sources[id] = &source{tf: s.tf, length: s.length}
+			total += s.length
+		}
+	}
+	if len(sources) == 0 || total == 0 {
+		return nil
+	}
+	avg := total / float64(len(sources))
+	scores := make(map[int64]float64, len(sources))
+	var best float64
+	for id, s := range sources {
+		var sc float64
+		norm := sourceK1 * (1 - sourceB + sourceB*s.length/avg)
+		for i, f := range s.tf {
+			if f > 0 {
+				sc += qts[i].idf * f * (sourceK1 + 1) / (f + norm)
+			}
+		}
+		scores[id] = sc
+		best = max(best, sc)
+	}
+	if best == 0 {
+		return nil
+	}
+	for _, c := range cands {
+		c.sourceBM25 = scores[c.sourceID] / best
+	}
+	return nil
+}
+
+// readSource is a source's length and query-term counts, read from its
+// text.
+type readSource struct {
+	tf     []float64
+	length float64
+}
+
+// readSources reads and tokenises the sources ids (without a row in
+// source_terms) for weighSources.
+func (ix *Index) readSources(ctx context.Context, qts []queryTerm, ids []any) (map[int64]readSource, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	rows, err := ix.db.QueryContext(ctx, `SELECT id, substr(text, 1, ?) FROM sources WHERE id IN (`+
 		strings.Repeat("?, ", len(ids)-1)+`?)`, append([]any{maxSourceChars}, ids...)...)
 	if err != nil {
-		return dbError(err)
+		return nil, dbError(err)
 	}
 	defer rows.Close()
 	want := make(map[string]int, len(qts))
@@ -490,20 +826,15 @@ func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*can
 		}
 		return prefixes[[2]byte{lowerASCII(text[from]), lowerASCII(text[from+1])}]
 	}
-	type source struct {
-		tf     []float64
-		length float64
-	}
-	sources := make(map[int64]*source, len(ids))
-	var total float64
+	out := make(map[int64]readSource, len(ids))
 	nc := make(normCache)
 	for rows.Next() {
 		var id int64
 		var text string
 		if err := rows.Scan(&id, &text); err != nil {
-			return dbError(err)
+			return nil, dbError(err)
 		}
-		s := &source{tf: make([]float64, len(qts))}
+		s := readSource{tf: make([]float64, len(qts))}
 		tokenSpans(text, func(from, to int) {
 			s.length++
 			if !could(text, from, to) {
@@ -517,36 +848,9 @@ func (ix *Index) weighSources(ctx context.Context, qts []queryTerm, cands []*can
 				s.tf[i]++
 			}
 		})
-		sources[id] = s
-		total += s.length
+		out[id] = s
 	}
-	if err := rows.Err(); err != nil {
-		return dbError(err)
-	}
-	if len(sources) == 0 || total == 0 {
-		return nil
-	}
-	avg := total / float64(len(sources))
-	scores := make(map[int64]float64, len(sources))
-	var best float64
-	for id, s := range sources {
-		var sc float64
-		norm := sourceK1 * (1 - sourceB + sourceB*s.length/avg)
-		for i, f := range s.tf {
-			if f > 0 {
-				sc += qts[i].idf * f * (sourceK1 + 1) / (f + norm)
-			}
-		}
-		scores[id] = sc
-		best = max(best, sc)
-	}
-	if best == 0 {
-		return nil
-	}
-	for _, c := range cands {
-		c.sourceBM25 = scores[c.sourceID] / best
-	}
-	return nil
+	return out, dbError(rows.Err())
 }
 
 // irregularNorms maps each irregular verb form to its normTerm, whose first

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -263,10 +264,10 @@ func TestCandidatePlan(t *testing.T) {
 	ix := NewIndex(":memory:")
 	require.NoError(t, ix.Open())
 	defer ix.Close()
-	for name, q := range map[string]string{"candidates": candidateSQL, "df": dfSQL} {
+	for name, q := range map[string]string{"candidates": candidateSQL, "bounded": candidateBoundedSQL, "df": dfSQL} {
 		args := []any{`"nato"`, 1}
-		if q == candidateSQL {
-			args = append(args, maxCandidates)
+		if q != dfSQL {
+			args = append(args, maxCandidates, maxCandidates, maxScoredRows)
 		}
 		rows, err := ix.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 		require.NoError(t, err)
@@ -302,11 +303,11 @@ func TestMatchable(t *testing.T) {
 		{norm: "pizza", terms: []string{"pizza"}, df: 0},
 	}
 	// Large library: the common term goes, the absent one is never sent.
-	assert.Equal(t, []string{"ryabkov"}, matchable(qts, 10_000))
-	// Small library: nothing is pruned.
-	assert.Equal(t, []string{"russia", "russian", "ryabkov"}, matchable(qts, 1_000))
+	assert.Equal(t, `"ryabkov"`, matchable(qts, 10_000).all())
+	// Small library: nothing is pruned; the rarest term comes first.
+	assert.Equal(t, `"ryabkov" OR "russia" OR "russian"`, matchable(qts, 1_000).all())
 	// Only common terms: they stay, or nothing could be found.
-	assert.Equal(t, []string{"russia", "russian"}, matchable(qts[:1], 10_000))
+	assert.Equal(t, `"russia" OR "russian"`, matchable(qts[:1], 10_000).all())
 	assert.Empty(t, matchable(qts[2:], 10_000))
 }
 
@@ -321,12 +322,13 @@ func TestWeighTerms(t *testing.T) {
 	doc := Document{Text: "Sanctions on oil.\nSanctions on gas.\nTalks on grain.\n"}
 	_, err := ix.Add(ctx, "a", doc)
 	require.NoError(t, err)
-	libA, err := libraryID(ctx, ix.db, "a")
+	stA, err := ix.libraryStats(ctx, "a")
 	require.NoError(t, err)
+	assert.Equal(t, 3, stA.units)
+	assert.Equal(t, 1, stA.libraries)
 
-	one, units, err := ix.weighTerms(ctx, libA, []string{"sanctions", "sanction", "grain", "pizza"})
+	one, err := ix.weighTerms(ctx, stA, []string{"sanctions", "sanction", "grain", "pizza"})
 	require.NoError(t, err)
-	assert.Equal(t, 3, units)
 	require.Len(t, one, 3, "sanctions and sanction share a stem")
 	assert.Equal(t, []int{2, 1, 0}, []int{one[0].df, one[1].df, one[2].df})
 	assert.Greater(t, one[2].idf, one[1].idf)
@@ -335,8 +337,153 @@ func TestWeighTerms(t *testing.T) {
 	doc.Text += "Sanctions on coal.\n"
 	_, err = ix.Add(ctx, "b", doc)
 	require.NoError(t, err)
-	two, units, err := ix.weighTerms(ctx, libA, []string{"sanctions", "sanction", "grain", "pizza"})
+	stA, err = ix.libraryStats(ctx, "a")
 	require.NoError(t, err)
-	assert.Equal(t, 3, units)
+	assert.Equal(t, 3, stA.units)
+	assert.Equal(t, 2, stA.libraries)
+	two, err := ix.weighTerms(ctx, stA, []string{"sanctions", "sanction", "grain", "pizza"})
+	require.NoError(t, err)
 	assert.Equal(t, one, two)
+
+	// A write to the library makes the cached counts stale.
+	_, err = ix.Add(ctx, "a", Document{Text: "Grain prices rose.\n"})
+	require.NoError(t, err)
+	stA2, err := ix.libraryStats(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, 4, stA2.units)
+	assert.NotEqual(t, stA.version, stA2.version)
+	three, err := ix.weighTerms(ctx, stA2, []string{"grain"})
+	require.NoError(t, err)
+	assert.Equal(t, 2, three[0].df)
+}
+
+// TestWeighSources_SummaryMatchesText checks that the source_terms rows
+// written at ingest weigh sources exactly as reading their text does, and
+// that a source without a row (stored before source_terms existed) is
+// still weighed.
+func TestWeighSources_SummaryMatchesText(t *testing.T) {
+	ctx := context.Background()
+	ix := NewIndex(":memory:")
+	require.NoError(t, ix.Open())
+	defer ix.Close()
+	texts := []string{
+		"Sanctions went on. The ministers sanctioned the Café. Dying days of sanctions.\nLying, tying: ÉTÉ été.",
+		"The minister went home. Nothing about it.",
+		strings.Repeat("sanction ", 20) + "went gone going",
+	}
+	for _, text := range texts {
+		_, err := ix.Add(ctx, "a", Document{Text: text})
+		require.NoError(t, err)
+	}
+	st, err := ix.libraryStats(ctx, "a")
+	require.NoError(t, err)
+	qts, err := ix.weighTerms(ctx, st, QueryTerms("sanctions minister went dying été café"))
+	require.NoError(t, err)
+	ids := []any{int64(1), int64(2), int64(3)}
+	read, err := ix.readSources(ctx, qts, ids)
+	require.NoError(t, err)
+	require.Len(t, read, 3)
+
+	var sums []sourceSummary
+	for _, id := range ids {
+		var s sourceSummary
+		require.NoError(t, ix.db.QueryRowContext(ctx, `SELECT tokens, terms FROM source_terms WHERE source_id = ?`, id).
+			Scan(&s.tokens, &s.terms))
+		sums = append(sums, s)
+	}
+	for i, id := range ids {
+		r := read[id.(int64)]
+		assert.Equal(t, r.length, float64(sums[i].tokens), "length of source %d", id)
+		for j, qt := range qts {
+			assert.Equal(t, r.tf[j], float64(sums[i].count(qt.norm)), "tf of %q in source %d", qt.norm, id)
+		}
+	}
+	assert.Equal(t, 20.0, read[3].tf[0], "sanction")
+
+	cands := func() []*candidate {
+		return []*candidate{{sourceID: 1}, {sourceID: 2}, {sourceID: 3}}
+	}
+	withRows := cands()
+	require.NoError(t, ix.weighSources(ctx, qts, withRows))
+	_, err = ix.db.ExecContext(ctx, `DELETE FROM source_terms`)
+	require.NoError(t, err)
+	withoutRows := cands()
+	require.NoError(t, ix.weighSources(ctx, qts, withoutRows))
+	for i := range withRows {
+		assert.InDelta(t, withoutRows[i].sourceBM25, withRows[i].sourceBM25, 1e-12)
+	}
+	best := 0.0
+	for _, c := range withRows {
+		best = max(best, c.sourceBM25)
+	}
+	assert.Equal(t, 1.0, best)
+}
+
+func TestPrefixRunes(t *testing.T) {
+	assert.Equal(t, "ab", prefixRunes("abc", 2))
+	assert.Equal(t, "éé", prefixRunes("ééé", 2))
+	assert.Equal(t, "é", prefixRunes("é", 5))
+	assert.Equal(t, "", prefixRunes("abc", 0))
+}
+
+func TestPlanMatch(t *testing.T) {
+	qt := func(df int, terms ...string) queryTerm { return queryTerm{norm: terms[0], terms: terms, df: df} }
+	for _, tt := range []struct {
+		name   string
+		ms     matchSet
+		expr   string
+		limit  int
+		strict bool
+	}{
+		{"Cheap", matchSet{qt(10, "ryabkov"), qt(900, "russia", "russian")},
+			`"ryabkov" OR "russia" OR "russian"`, -1, false},
+		{"RareWithinBudget", matchSet{qt(40, "ryabkov"), qt(maxScoredRows-50, "arctic"), qt(30_000, "russia")},
+			`"ryabkov" OR "arctic"`, -1, true},
+		{"RareOverBudgetStops", matchSet{qt(40, "ryabkov"), qt(maxScoredRows, "arctic"), qt(30_000, "russia")},
+			`"ryabkov"`, -1, true},
+		{"OneCommon", matchSet{qt(30_000, "russia", "russian")},
+			`("russia" OR "russian")`, maxScoredRows, false},
+		{"AllCommon", matchSet{qt(20_000, "said"), qt(30_000, "russia", "russian"), qt(40_000, "year")},
+			`"said" AND ("russia" OR "russian")`, maxScoredRows, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := planMatch(tt.ms)
+			assert.Equal(t, tt.expr, got.expr)
+			assert.Equal(t, tt.limit, got.limit)
+			assert.Equal(t, tt.strict, got.strict)
+		})
+	}
+}
+
+// TestSearch_BoundedWork checks that a library large enough for planMatch
+// to leave terms out still answers: a rare term decides, and a question of
+// common terms alone is answered from the bounded set of hits.
+func TestSearch_BoundedWork(t *testing.T) {
+	ctx := context.Background()
+	ix := NewIndex(":memory:")
+	require.NoError(t, ix.Open())
+	defer ix.Close()
+	var docs []Document
+	for i := range 60 {
+		var b strings.Builder
+		for j := range 50 {
+			fmt.Fprintf(&b, "Grain prices rose in market %d on day %d.\n", i, j)
+		}
+		docs = append(docs, Document{Text: b.String()})
+	}
+	docs = append(docs, Document{Text: "The albatross flew over the grain market.\n"})
+	_, err := ix.Add(ctx, "a", docs...)
+	require.NoError(t, err)
+	st, err := ix.libraryStats(ctx, "a")
+	require.NoError(t, err)
+	require.Greater(t, st.units, maxScoredRows)
+
+	res, err := ix.Search(ctx, Query{Library: "a", Text: "grain market albatross"})
+	require.NoError(t, err)
+	assert.Equal(t, "The albatross flew over the grain market.", res[0].Text, "the rare term decides")
+
+	res, err = ix.Search(ctx, Query{Library: "a", Text: "grain prices"})
+	require.NoError(t, err)
+	assert.NotEmpty(t, res)
+	assert.Contains(t, res[0].Text, "Grain prices")
 }

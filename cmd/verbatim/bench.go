@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,9 +31,12 @@ import (
 
 const (
 	benchLibrary   = "bench"
-	benchK         = 10 // results per question, for all three engines
-	benchBatchDocs = 50 // documents per Index.Add transaction
+	benchK         = 10  // results per question, for all three engines
+	benchBatchDocs = 500 // documents per Index.Add transaction
 	benchWarmup    = 100
+	// benchMaxPassagesPerDoc bounds the sentences of a typical article,
+	// for sizing the last batches.
+	benchMaxPassagesPerDoc = 30
 )
 
 // benchReport is the machine-readable output of verbatim bench.
@@ -71,7 +75,8 @@ type benchSize struct {
 	Documents int `json:"documents"`
 	Copies    int `json:"corpus_copies"`
 
-	IngestSeconds    float64 `json:"ingest_s"`
+	IngestSeconds    float64 `json:"ingest_s"` // with OptimizeSeconds
+	OptimizeSeconds  float64 `json:"optimize_s"`
 	IngestMBps       float64 `json:"ingest_mb_per_s"`
 	IngestPassagesPS float64 `json:"ingest_passages_per_s"`
 	IngestBytes      int64   `json:"ingest_bytes"`
@@ -127,6 +132,10 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	bbc := fs.String("bbc", "../shared/corpora/bbc", "BBC corpus `dir` (category/NNN.txt, first line the headline)")
 	out := fs.String("out", "", "write the report as JSON to `file`")
 	work := fs.String("dir", "", "work `dir` for the databases (default a temporary one, removed afterwards)")
+	reuse := fs.Bool("reuse", false, "with --dir, ask the databases a previous run left there instead of ingesting again (ingest figures are then 0)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of our questions (all sizes) to `file`")
+	batch := fs.Int("batch", benchBatchDocs, "documents per Index.Add `n` (one transaction each)")
+	noBleve := fs.Bool("no-bleve", false, "skip the Bleve peer (for quick profiling runs, not for published figures)")
 	pos, err := m.parse(fs, nil, args)
 	if err != nil {
 		return err
@@ -164,6 +173,7 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	rep.Notes = append(rep.Notes,
 		fmt.Sprintf("questions: %d, half headlines, half 2-4 words drawn from article sentences (fixed seed)", len(questions)),
 		"ours = Index.Search (Limit 10); plain = Index.PlainSearch (MatchQuery OR-ed, ORDER BY bm25 LIMIT 10); bleve = Bleve v2 scorch, bm25, en analyzer, same units, OR match query",
+		fmt.Sprintf("ingest: Index.Add in transactions of %d documents, then Index.Optimize (FTS5 'optimize'), both timed", *batch),
 		"latencies: one warm-up pass over the first 100 questions, then one timed pass, ours and plain interleaved",
 		"peak RSS is VmHWM, reset between phases through /proc/self/clear_refs; it includes the Go runtime and the benchmark's own data")
 
@@ -177,8 +187,26 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return err
 	}
 
+	if *reuse && *work == "" {
+		return usageErrorf(fs, "--reuse needs --dir")
+	}
+	if *batch < 1 {
+		return usageErrorf(fs, "--batch %d: want at least 1", *batch)
+	}
+	opts := benchOptions{reuse: *reuse, noBleve: *noBleve, batch: *batch}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, n := range sizes {
-		res, err := m.benchSize(ctx, dir, arts, questions, n)
+		res, err := m.benchSize(ctx, dir, arts, questions, n, opts)
 		if err != nil {
 			return fmt.Errorf("bench %d: %w", n, err)
 		}
@@ -291,14 +319,25 @@ type unitKey struct {
 	start, end int
 }
 
+// benchOptions are the switches of a profiling run.
+type benchOptions struct {
+	reuse   bool // ask the database already in the work dir
+	noBleve bool // leave the peer out
+	batch   int  // documents per Index.Add
+}
+
 // benchSize builds a library of at least n passages and measures it.
-func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, questions []string, n int) (benchSize, error) {
+func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, questions []string, n int, opts benchOptions) (benchSize, error) {
 	res := benchSize{Target: n}
 	dbPath := filepath.Join(dir, fmt.Sprintf("bench-%d.db", n))
+	quiet := m.Logger
+	if opts.reuse && fileSize(dbPath) > 0 {
+		res.DBBytes = fileSize(dbPath) + fileSize(dbPath+"-wal")
+		return m.benchServe(ctx, dir, dbPath, questions, n, opts, res)
+	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(dbPath + suffix)
 	}
-	quiet := m.Logger
 
 	// Ingest.
 	reset := resetPeakRSS()
@@ -311,8 +350,12 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 	t0 := time.Now()
 	lastReport := t0
 	for i := 0; res.Passages < n; {
-		batch := make([]retrieval.Document, 0, benchBatchDocs)
-		for len(batch) < benchBatchDocs {
+		// No more documents than the passages still wanted could need (a
+		// BBC article has about 20 sentences), so the library ends close
+		// to n whatever the batch size.
+		size := min(opts.batch, max(1, (n-res.Passages)/benchMaxPassagesPerDoc))
+		batch := make([]retrieval.Document, 0, size)
+		for len(batch) < size {
 			a := arts[i%len(arts)]
 			copyN := i / len(arts)
 			d := a.doc
@@ -342,6 +385,12 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 				float64(res.Passages)/time.Since(t0).Seconds())
 		}
 	}
+	t1 := time.Now()
+	if err := ix.Optimize(ctx); err != nil {
+		ix.Close()
+		return res, err
+	}
+	res.OptimizeSeconds = time.Since(t1).Seconds()
 	ingest := time.Since(t0)
 	res.IngestSeconds = ingest.Seconds()
 	res.IngestMBps = float64(res.IngestBytes) / 1e6 / ingest.Seconds()
@@ -352,13 +401,17 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 	}
 	res.DBBytes = fileSize(dbPath) + fileSize(dbPath+"-wal")
 	fmt.Fprintf(m.Stderr, "bench %d: ingested %d passages, %d quotes in %.1fs\n", n, res.Passages, res.Quotes, ingest.Seconds())
+	return m.benchServe(ctx, dir, dbPath, questions, n, opts, res)
+}
 
+// benchServe measures the questions against the library at dbPath.
+func (m *Main) benchServe(ctx context.Context, dir, dbPath string, questions []string, n int, opts benchOptions, res benchSize) (benchSize, error) {
 	// Serve ours and plain from a fresh Index.
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	ix = retrieval.NewIndex(dbPath)
-	ix.Logger = quiet
+	ix := retrieval.NewIndex(dbPath)
+	ix.Logger = m.Logger
 	if err := ix.Open(); err != nil {
 		return res, err
 	}
@@ -378,8 +431,12 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 	plainTop := make([][]int64, len(questions))
 	for i, q := range questions {
 		runOurs := func() error {
+			var rs []retrieval.Result
+			var err error
 			t := time.Now()
-			rs, err := ix.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK})
+			pprof.Do(ctx, pprof.Labels("engine", "ours"), func(ctx context.Context) {
+				rs, err = ix.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK})
+			})
 			ours[i] = time.Since(t)
 			if err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
 				return fmt.Errorf("search %q: %w", q, err)
@@ -390,8 +447,12 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 			return nil
 		}
 		runPlain := func() error {
+			var ids []int64
+			var err error
 			t := time.Now()
-			ids, err := ix.PlainSearch(ctx, benchLibrary, q, benchK)
+			pprof.Do(ctx, pprof.Labels("engine", "plain"), func(ctx context.Context) {
+				ids, err = ix.PlainSearch(ctx, benchLibrary, q, benchK)
+			})
 			plain[i] = time.Since(t)
 			plainTop[i] = ids
 			return err
@@ -410,6 +471,13 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 	res.ServePeakRSSMB = peakRSSMB()
 	res.Ours = summarize(ours, func(i int) bool { return len(oursTop[i]) == 0 })
 	res.Plain = summarize(plain, func(i int) bool { return len(plainTop[i]) == 0 })
+	res.OursPlainP50 = ratio(res.Ours.P50ms, res.Plain.P50ms)
+	res.OursPlainP99 = ratio(res.Ours.P99ms, res.Plain.P99ms)
+	fmt.Fprintf(m.Stderr, "bench %d: ours p50 %.2f p95 %.2f p99 %.2f ms; plain p50 %.2f p95 %.2f p99 %.2f ms\n", n,
+		res.Ours.P50ms, res.Ours.P95ms, res.Ours.P99ms, res.Plain.P50ms, res.Plain.P95ms, res.Plain.P99ms)
+	if opts.noBleve {
+		return res, nil
+	}
 
 	// Bleve over the same units.
 	keyToID := map[unitKey]int64{}
@@ -423,7 +491,7 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 	if err := b.Open(); err != nil {
 		return res, err
 	}
-	t0 = time.Now()
+	t0 := time.Now()
 	err := ix.EachUnit(ctx, benchLibrary, func(u retrieval.Unit) error {
 		res.Units++
 		keyToID[unitKey{u.Kind, u.SourceID, u.Start, u.End}] = u.ID
@@ -476,8 +544,6 @@ func (m *Main) benchSize(ctx context.Context, dir string, arts []benchArticle, q
 	res.BleveServePeakRSSMB = peakRSSMB()
 	res.Bleve = summarize(bl, func(i int) bool { return len(bleveTop[i]) == 0 })
 
-	res.OursPlainP50 = ratio(res.Ours.P50ms, res.Plain.P50ms)
-	res.OursPlainP99 = ratio(res.Ours.P99ms, res.Plain.P99ms)
 	res.OursBleveP50 = ratio(res.Ours.P50ms, res.Bleve.P50ms)
 	res.OursBleveP99 = ratio(res.Ours.P99ms, res.Bleve.P99ms)
 	oursIDs := make([][]int64, len(questions))
@@ -606,8 +672,8 @@ func printBench(w io.Writer, rep *benchReport) {
 	for _, s := range rep.Sizes {
 		fmt.Fprintf(w, "\n== %d passages (%d units incl. %d quotes; %d documents, %d corpus copies)\n",
 			s.Passages, s.Units, s.Quotes, s.Documents, s.Copies)
-		fmt.Fprintf(w, "ingest: %.1f s, %.2f MB/s, %.0f passages/s; db %.1f MB; peak RSS %.0f MB\n",
-			s.IngestSeconds, s.IngestMBps, s.IngestPassagesPS, float64(s.DBBytes)/1e6, s.IngestPeakRSSMB)
+		fmt.Fprintf(w, "ingest: %.1f s (optimize %.1f s included), %.2f MB/s, %.0f passages/s; db %.1f MB; peak RSS %.0f MB\n",
+			s.IngestSeconds, s.OptimizeSeconds, s.IngestMBps, s.IngestPassagesPS, float64(s.DBBytes)/1e6, s.IngestPeakRSSMB)
 		fmt.Fprintf(w, "serving (ours+plain, fresh Index): RSS %.0f MB at start, peak %.0f MB\n", s.ServeBaseRSSMB, s.ServePeakRSSMB)
 		fmt.Fprintf(w, "bleve: build %.1f s (%.0f units/s), %.1f MB on disk, peak RSS %.0f MB build / %.0f MB serving\n",
 			s.BleveBuildSeconds, s.BleveUnitsPerSecond, float64(s.BleveBytes)/1e6, s.BleveBuildPeakRSSMB, s.BleveServePeakRSSMB)
