@@ -253,6 +253,10 @@ func (z *analyzer) attribute(q quotation) attribution {
 		}
 		return resolved(m, ruleRight, -1)
 	}
+	// A signature line after it: `"…"` then a paragraph `- Clinton.`.
+	if m := z.signature(qt); m != nil {
+		return resolved(m, ruleRight, -1)
+	}
 	// 2. A reporting verb before it.
 	if m, v := z.leftCue(sentStart, qt); m != nil {
 		return resolved(m, ruleLeft, z.clauseAfter(v, qt))
@@ -326,7 +330,7 @@ func (z *analyzer) cueEnd(q quotation, qt, sentEnd int) int {
 	if qt+1 != sentEnd || sentEnd >= len(z.toks) || z.paraOf[sentEnd] != z.paraOf[qt] {
 		return sentEnd
 	}
-	r, _ := utf8.DecodeLastRuneInString(z.text[q.inner.Start:q.inner.End])
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(z.text[q.inner.Start:q.inner.End], "’'"))
 	if r != '?' && r != '!' && r != '…' {
 		return sentEnd
 	}
@@ -413,6 +417,24 @@ func (z *analyzer) clauseAfterMention(m *mention, qt int) int {
 	return z.toks[i].Start
 }
 
+// signature reads a name on a short paragraph of its own, after a dash,
+// right after the quotation at token qt that ends its paragraph (`- Bernie
+// Sanders.` under a quoted claim).
+func (z *analyzer) signature(qt int) *mention {
+	i := qt + 1
+	if i+1 >= len(z.toks) || z.paraOf[i] == z.paraOf[qt] || z.toks[i].kind != tkPunct || !strings.Contains("-—–~", z.toks[i].text) {
+		return nil
+	}
+	end := i + 1
+	for end < len(z.toks) && z.paraOf[end] == z.paraOf[i] {
+		end++
+	}
+	if end-i > 12 || !z.toks[i+1].cap {
+		return nil
+	}
+	return z.mentionForward(i+1, end)
+}
+
 // runsOn reports whether the sentence runs on after quotation q (at token
 // qt): the quoted words end in a comma, question or exclamation mark, or a
 // comma or dash follows the closing mark. Then, when the quotation opens
@@ -433,8 +455,8 @@ func (z *analyzer) runsOn(q quotation, qt int) bool {
 // comma or dash, then `X said`, `said X` or `according to X`. When loose
 // (see runsOn), a verb that is not a listed cue word also reads as one.
 func (z *analyzer) rightCue(i, end int, loose bool) *mention {
-	for i < end && z.toks[i].kind == tkPunct && strings.Contains(",—–-", z.toks[i].text) {
-		i++
+	for i < end && z.toks[i].kind == tkPunct && strings.Contains(",—–-'’", z.toks[i].text) {
+		i++ // also the stray mark of `''…,''' said X`
 	}
 	if i >= end || z.toks[i].kind != tkWord {
 		return nil
@@ -467,10 +489,13 @@ func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 		}
 		if cue(t) {
 			if pw := strings.ToLower(z.toks[j-1].text); isArticle(pw) || isPreposition(pw) {
+				if !isReportingVerb(t.text) {
+					continue // `Miller, a retired worker …, said`
+				}
 				return nil // a noun: `"…" in a tweet`
 			}
 			k := j
-			for k > i && isAuxiliary(z.toks[k-1].text) {
+			for k > i && !z.toks[k-1].cap && isAuxiliary(z.toks[k-1].text) {
 				k--
 			}
 			if k == i {
@@ -478,6 +503,9 @@ func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 			}
 			if m := z.subjectBefore(i, k); m != nil {
 				return m
+			}
+			if k == i+1 && z.toks[i].cap && !isPersonalPronoun(strings.ToLower(z.toks[i].text)) {
+				return z.nameMention(i, k) // `"…," Will wrote`: a name, though a function word
 			}
 			return z.nounPhrase(i, k)
 		}
