@@ -139,7 +139,8 @@ func TestE2E_Study(t *testing.T) {
 	library := bot.LibraryName(fakediscord.DefaultGuildID)
 	_, err := ix.Add(ctx, library, sampleDocs(t)...)
 	require.NoError(t, err)
-	f := fakediscord.New(t, fakediscord.WithChannel(fakediscord.DefaultGuildID, e2eChan, "study-hall"))
+	f := fakediscord.New(t, fakediscord.WithGuilds(fakediscord.DefaultGuildID, e2eGuildB),
+		fakediscord.WithChannel(fakediscord.DefaultGuildID, e2eChan, "study-hall"))
 	clock := &testClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	e := newStudyE2E(t, f, ix, clock)
 	f.WaitIdentified(t, 5*time.Second)
@@ -460,6 +461,30 @@ func TestE2E_Study(t *testing.T) {
 			"<@"+botUser.ID+"> for how long?", botUser))
 		r = f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
 		assert.NotContains(t, asRecorded(r).msg(t).text(), "Follow-up")
+	})
+
+	t.Run("ServersStayApart", func(t *testing.T) {
+		e.t = t
+		a := ask(e2eChan, "Why did Russia go to war in Ukraine?")
+		// Every button of server A's answer, clicked in server B, reaches
+		// nothing of A's: no reading view, no citation, no vote.
+		for _, id := range a.customIDs() {
+			ack, _ := e.run(fakediscord.Button(e2eGuildB, e2eChan, sMemberID, id, nil))
+			assert.Equal(t, ephemeral, ack.Flags&ephemeral)
+			assert.Contains(t, ack.text(), "ask again", id)
+			assert.Empty(t, ack.Embeds)
+		}
+		// B's packet for the same channel id is B's own (empty).
+		_, m := e.run(fakediscord.SlashCommand(e2eGuildB, e2eChan, sMemberID, "export"))
+		assert.Contains(t, m.text(), "Nothing has been cited here yet")
+		assert.Empty(t, m.Embeds)
+		// B's curators see B's gaps only.
+		i := fakediscord.SlashCommand(e2eGuildB, e2eChan, sModID, "gaps").WithPermissions(mod)
+		f.DispatchInteraction(t, i)
+		e.wait(i, fakediscord.IsCallback, 3*time.Second)
+		r := f.WaitRequest(t, 10*time.Second, fakediscord.And(fakediscord.ForInteraction(i), fakediscord.IsEditOriginal))
+		assert.NotContains(t, string(r.Body), "strudel")
+		assert.Empty(t, r.Files)
 	})
 
 	for _, r := range f.Requests() {
