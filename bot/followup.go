@@ -42,6 +42,16 @@ func (b *Bot) starterOf(ctx context.Context, c *call, r Responder, self string, 
 		return starter{}, false
 	}
 	question := echoedQuestion(first.Content)
+	if question == "" && first.MessageReference != nil && first.MessageReference.MessageID != "" {
+		// An answer to an @mention echoes nothing: it replies to the
+		// question, which Discord lets the bot read since it mentions it.
+		asked, err := s.ChannelMessage(ch.ParentID, first.MessageReference.MessageID, discordgo.WithContext(ctx))
+		if err != nil {
+			c.log.Info("question of a thread's starter not readable", "err", err)
+			return starter{}, false
+		}
+		question = clip(mentionQuestion(asked, self), b.MaxQuestion)
+	}
 	if question == "" {
 		return starter{}, false
 	}
@@ -49,6 +59,24 @@ func (b *Bot) starterOf(ctx context.Context, c *call, r Responder, self string, 
 		collection: b.scope(ctx, c, LibraryName(m.GuildID), ch.ParentID)}
 	b.threads.put(m.ChannelID, st)
 	return st, true
+}
+
+// mentionQuestion returns the question m asks the bot (self): its text
+// without the bot's mention, or "" if m does not mention it.
+func mentionQuestion(m *discordgo.Message, self string) string {
+	if m == nil || m.Author == nil || m.Author.Bot {
+		return ""
+	}
+	q := mentionRE.ReplaceAllStringFunc(m.Content, func(s string) string {
+		if mentionRE.FindStringSubmatch(s)[1] == self {
+			return " "
+		}
+		return s
+	})
+	if q == m.Content {
+		return ""
+	}
+	return oneLine(q)
 }
 
 // echoedRE matches the line above an /ask or /compare answer: the label

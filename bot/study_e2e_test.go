@@ -636,6 +636,16 @@ func TestE2E_FollowUpAfterRestart(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(r.Response, &answer))
 
+	// And an answer to an @mention, which echoes no question.
+	botUser := f.BotUser()
+	f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, e2eChan, sMemberID,
+		"<@"+botUser.ID+"> What did Zelensky say about NATO?", botUser))
+	r = f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
+	var mentionAnswer struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal(r.Response, &mentionAnswer))
+
 	// The bot restarts: a new one knows nothing of its predecessor's
 	// answers.
 	require.NoError(t, e.b.Close())
@@ -643,17 +653,18 @@ func TestE2E_FollowUpAfterRestart(t *testing.T) {
 	f.WaitIdentified(t, 5*time.Second)
 
 	f.Dispatch(t, "THREAD_CREATE", fakediscord.ThreadCreate(fakediscord.DefaultGuildID, e2eChan, answer.ID, sMemberID, "Stoltenberg"))
-	botUser := f.BotUser()
-	ask := func() message {
-		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, answer.ID, sMemberID,
+	f.Dispatch(t, "THREAD_CREATE", fakediscord.ThreadCreate(fakediscord.DefaultGuildID, e2eChan, mentionAnswer.ID, sMemberID, "Zelensky"))
+	askIn := func(thread string) message {
+		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, thread, sMemberID,
 			"<@"+botUser.ID+"> for how long?", botUser))
 		r := f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)
 		require.Less(t, r.Status, 300)
-		assert.Equal(t, answer.ID, r.Params["channel_id"])
+		assert.Equal(t, thread, r.Params["channel_id"])
 		rc := asRecorded(r)
 		CheckLimits(t, rc)
 		return rc.msg(t)
 	}
+	ask := func() message { return askIn(answer.ID) }
 	var m message
 	require.Eventually(t, func() bool { // THREAD_CREATE reaches the state asynchronously
 		m = ask()
@@ -673,6 +684,12 @@ func TestE2E_FollowUpAfterRestart(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, n, "the starter is read once, not for every follow-up")
+
+	// From the @mention answer's thread: the starter, then the question
+	// it replied to.
+	m = askIn(mentionAnswer.ID)
+	assert.Contains(t, m.text(), "**Follow-up:** for how long?")
+	assert.Contains(t, m.text(), "What did Zelensky say about NATO?")
 	for _, r := range f.Requests() {
 		assert.Empty(t, r.Violations, "%s", r)
 	}

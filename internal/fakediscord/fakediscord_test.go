@@ -931,4 +931,24 @@ func TestServer_ThreadStarter(t *testing.T) {
 	if _, err := c.ChannelMessage("1100000000000000999", sent.ID); restCode(err) != 10008 {
 		t.Errorf("a message asked for in another channel: err %v, want 10008 Unknown Message", err)
 	}
+
+	// Users' messages can be read back too; without MESSAGE_CONTENT only
+	// those that mention the bot keep their text.
+	bot := f.BotUser()
+	for _, tc := range []struct {
+		msg  *fakediscord.Message
+		want string
+	}{
+		{fakediscord.MessageCreate(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, fakediscord.DefaultUserID,
+			"<@"+bot.ID+"> why?", bot), "<@" + bot.ID + "> why?"},
+		{fakediscord.MessageCreate(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, fakediscord.DefaultUserID,
+			"just chatting"), ""},
+	} {
+		f.Dispatch(t, "MESSAGE_CREATE", tc.msg)
+		c.nextMessage(t)
+		m, err := c.ChannelMessage(fakediscord.DefaultChannelID, tc.msg.ID)
+		if err != nil || m.Content != tc.want {
+			t.Errorf("GET %q = %+v, %v; want content %q", tc.msg.Content, m, err, tc.want)
+		}
+	}
 }

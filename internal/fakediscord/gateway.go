@@ -514,6 +514,11 @@ func (s *Server) Dispatch(tb testing.TB, event string, d any) {
 				tb.Errorf("fakediscord: Dispatch %s: discordgo cannot decode the message: %v", event, err)
 				return
 			}
+			// The message now exists in its channel, as the client may
+			// read it back (GET /channels/{id}/messages/{id}).
+			s.mu.Lock()
+			s.userMessages[v.ID] = v.clone()
+			s.mu.Unlock()
 		}
 	}
 	raw, err := json.Marshal(d)

@@ -638,18 +638,44 @@ func (s *Server) postChannelMessage(c *call) reply {
 }
 
 // getChannelMessage returns a message the bot wrote (an interaction
-// response, a followup or a channel message) as it stands, if it is in the
-// channel asked; anything else is Unknown Message. A thread started from a
-// message has that message's id, so a bot finds a thread's starter with
-// this route and the thread's parent channel.
+// response, a followup or a channel message) as it stands, or one a test
+// dispatched with MESSAGE_CREATE, if it is in the channel asked; anything
+// else is Unknown Message. A thread started from a message has that
+// message's id, so a bot finds a thread's starter with this route and the
+// thread's parent channel. Like Discord, the fake blanks the content of a
+// user's guild message that does not mention the bot when the session
+// lacks MESSAGE_CONTENT.
 func (s *Server) getChannelMessage(c *call) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.messages[c.params["message_id"]]
+	id := c.params["message_id"]
+	m, ok := s.messages[id]
+	if !ok {
+		if m, ok = s.userMessages[id]; ok && m.GuildID != "" && !s.mentionsBot(m) && !s.hasIntent(discordgo.IntentMessageContent) {
+			m = m.clone()
+			m.Content, m.Embeds, m.Attachments, m.Components = "", nil, nil, nil
+		}
+	}
 	if !ok || m.ChannelID != c.params["channel_id"] {
 		return unknownMessage()
 	}
 	return reply{status: 200, body: m.clone()}
+}
+
+// mentionsBot reports whether m mentions the bot.
+func (s *Server) mentionsBot(m *Message) bool {
+	for _, u := range m.Mentions {
+		if u.ID == s.bot.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// hasIntent reports whether the current session identified with intent;
+// the caller holds s.mu.
+func (s *Server) hasIntent(intent discordgo.Intent) bool {
+	return s.session != nil && s.session.identify.Intents&intent != 0
 }
 
 // newBotMessage starts a message from the bot; the caller holds s.mu.

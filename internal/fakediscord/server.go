@@ -73,7 +73,8 @@ type Server struct {
 	byToken          map[string]*interactionState // by interaction token
 	messages         map[string]*Message
 	msgOrder         []string
-	commandIDs       map[string]string // guild + "/" + type + "/" + name → id
+	userMessages     map[string]*Message // MESSAGE_CREATE dispatched, for GET message
+	commandIDs       map[string]string   // guild + "/" + type + "/" + name → id
 	faults           []*fault
 	transports       []*http.Transport
 	cdn              map[string]*cdnFile  // channel id + "/" + attachment id
@@ -174,6 +175,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		interactions: map[string]*interactionState{},
 		byToken:      map[string]*interactionState{},
 		messages:     map[string]*Message{},
+		userMessages: map[string]*Message{},
 		commandIDs:   map[string]string{},
 	}
 	for _, o := range opts {
