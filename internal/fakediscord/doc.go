@@ -81,8 +81,10 @@
 // WithChannel names a guild's text channels in GUILD_CREATE, where a
 // client's state finds them. ThreadCreate builds a THREAD_CREATE payload
 // (a thread started from a message has the message's id), and GET
-// /channels/{id}/messages/{id} returns a message the bot wrote in that
-// channel, so a bot can read a thread's starter message from its parent.
+// /channels/{id}/messages/{id} returns a message of that channel, one the
+// bot wrote or one dispatched with MESSAGE_CREATE (its text blanked under
+// the MESSAGE_CONTENT rule), so a bot can read a thread's starter message
+// from its parent.
 //
 // # Contract checks
 //
