@@ -246,6 +246,11 @@ func (z *analyzer) attribute(q quotation) attribution {
 	}
 	// 1. After the quotation; but `X said: "…," he said` rests on the name.
 	if m := z.rightCue(qt+1, z.cueEnd(q, qt, sentEnd), qt == sentStart && z.runsOn(q, qt)); m != nil {
+		if a := z.accordingAfter(m, z.cueEnd(q, qt, sentEnd)); a != nil {
+			// `"…," Sanders said, according to CNN`: PolNeAR gives
+			// the quotation to whoever reports it.
+			return resolved(a, ruleRight, -1)
+		}
 		if m.pronun != "" {
 			if l, v := z.leftCue(sentStart, qt); l != nil && l.pronun == "" && l.kind == KindPerson {
 				return resolved(l, ruleLeft, z.clauseAfter(v, qt))
@@ -417,6 +422,24 @@ func (z *analyzer) clauseAfterMention(m *mention, qt int) int {
 	return z.toks[i].Start
 }
 
+// accordingAfter reads `according to Y` in the rest of the cue whose
+// mention is m, before token end.
+func (z *analyzer) accordingAfter(m *mention, end int) *mention {
+	for i := z.tokenAt(m.End); i+2 < end; i++ {
+		t := z.toks[i]
+		if t.kind == tkQuote || t.kind == tkPunct && (t.text == "." || t.text == ";") {
+			return nil
+		}
+		if isAccordingTo(z.toks, i) {
+			if a := z.mentionForward(i+2, end); a != nil {
+				return a
+			}
+			return z.nounPhrase(i+2, z.phraseEnd(i+2, end))
+		}
+	}
+	return nil
+}
+
 // signature reads a name on a short paragraph of its own, after a dash,
 // right after the quotation at token qt that ends its paragraph (`- Bernie
 // Sanders.` under a quoted claim).
@@ -464,8 +487,19 @@ func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 	if isAccordingTo(z.toks, i) {
 		return z.mentionForward(i+2, end)
 	}
-	cue := func(t token) bool {
-		return t.kind == tkWord && !t.cap && (isReportingVerb(t.text) || loose && looksLikeVerb(t.text))
+	cue := func(j int) bool {
+		t := z.toks[j]
+		if t.kind != tkWord || t.cap {
+			return false
+		}
+		if isReportingVerb(t.text) {
+			return true
+		}
+		// An unlisted verb right after the name, its brackets or
+		// appositive; not one inside the appositive (`Warren, who has
+		// not endorsed a candidate, told`).
+		p := z.toks[j-1]
+		return loose && looksLikeVerb(t.text) && (p.cap || p.text == ")" || p.text == ",")
 	}
 	if loose && !z.toks[i].cap && looksLikeVerb(z.toks[i].text) && !isReportingVerb(z.toks[i].text) {
 		// `"…," scoffed Arianna Gil`: only before a name.
@@ -487,12 +521,14 @@ func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 		if t.kind == tkQuote {
 			return nil
 		}
-		if cue(t) {
+		if cue(j) {
 			if pw := strings.ToLower(z.toks[j-1].text); isArticle(pw) || isPreposition(pw) {
-				if !isReportingVerb(t.text) {
-					continue // `Miller, a retired worker …, said`
+				// A noun: `Miller, a retired worker …, said`, `the
+				// report concluded`; but `"…" in a tweet` has no cue.
+				if isPreposition(pw) && isReportingVerb(t.text) {
+					return nil
 				}
-				return nil // a noun: `"…" in a tweet`
+				continue
 			}
 			k := j
 			for k > i && !z.toks[k-1].cap && isAuxiliary(z.toks[k-1].text) {
@@ -1233,7 +1269,8 @@ func (z *analyzer) mentionForward(i, end int) *mention {
 	k := j
 	for k < end && z.toks[k].kind == tkWord && k < j+8 {
 		w := z.toks[k].text
-		if !(z.toks[k].cap || isNameJoiner(w) || isRoleModifier(strings.ToLower(w)) || isRoleNoun(strings.ToLower(w)) || isSpeakerNoun(strings.ToLower(w))) {
+		lw := strings.ToLower(w)
+		if !(z.toks[k].cap || isNameJoiner(w) || isRoleModifier(lw) || isRoleNoun(lw) || isSpeakerNoun(lw) || isNominalHead(lw) || z.roleBeforeName(k, end)) {
 			break
 		}
 		k++
@@ -1257,6 +1294,26 @@ func (z *analyzer) mentionForward(i, end int) *mention {
 		return m
 	}
 	return z.mentionBackward(i, k)
+}
+
+// roleBeforeName reports whether the lower-case token k is part of a role
+// that a name follows within three words (`said election lawyer Joe
+// Birkenstock`, `said conservative activist Bob Klaus`).
+func (z *analyzer) roleBeforeName(k, end int) bool {
+	for j := k; j < end && j < k+4; j++ {
+		t := z.toks[j]
+		if t.kind != tkWord {
+			return false
+		}
+		if t.cap {
+			return !isFunctionWord(t.text)
+		}
+		lw := strings.ToLower(t.text)
+		if isFunctionWord(lw) || verbish[lw] || looksLikeVerb(lw) || isReportingVerb(lw) {
+			return false
+		}
+	}
+	return false
 }
 
 // nameMention builds a mention from the capitalised tokens [i, k): titles
@@ -1615,6 +1672,7 @@ func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 			(out[i-1].Paragraph == out[i].Paragraph || qs[i-1].unclosed || z.paragraphOpensWith(qs[i])) &&
 			z.startsSentence(qs[i]) && !z.namesBetween(z.cueSentenceEnd(qs[i-1], out[i-1]), qs[i].outer.Start, out[i-1].Speaker) {
 			inherit(&out[i], out[i-1], confContinuation)
+			z.nearestMention(&out[i], qs[i])
 			cues[i].rule = ruleContinuation
 			continue
 		}
@@ -1664,6 +1722,7 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 			// media market dead zone. "That's a tough area."`
 			if j := z.previousSpeaker(qs, out, i); j >= 0 {
 				inherit(&out[i], out[j], confUnresolved)
+				z.nearestMention(&out[i], q)
 				cues[i].rule = ruleGuess
 			}
 			continue
@@ -1758,6 +1817,30 @@ func (z *analyzer) nominalSubject(i, qt int) *mention {
 		}
 	}
 	return nil
+}
+
+// nearestMention moves the speaker mention of quote, inherited from an
+// earlier quotation, to the latest naming of the same speaker before
+// quotation q (`Trump was quick to add that … . "Building it? Not
+// negotiable."`): the mention a reader would take it from.
+func (z *analyzer) nearestMention(quote *Quote, q quotation) {
+	m := quote.SpeakerMention
+	if m == nil || quote.Speaker == "" {
+		return
+	}
+	for k := len(z.mentions) - 1; k >= 0; k-- {
+		n := z.mentions[k]
+		if n.End > q.outer.Start {
+			continue
+		}
+		if n.Start < m.End {
+			return
+		}
+		if n.name == quote.Speaker {
+			quote.SpeakerMention = &Span{n.Start, n.End}
+			return
+		}
+	}
 }
 
 func inherit(q *Quote, from Quote, conf float64) {
