@@ -1669,8 +1669,8 @@ func (z *analyzer) continuations(qs []quotation, out []Quote, cues []quoteCue) {
 			}
 		}
 		if i > 0 && out[i-1].SpeakerMention != nil && (out[i-1].Confidence >= confContinuation || cues[i-1].rule == ruleLeft || cues[i-1].rule == ruleRight) &&
-			(out[i-1].Paragraph == out[i].Paragraph || qs[i-1].unclosed || z.paragraphOpensWith(qs[i])) &&
-			z.startsSentence(qs[i]) && !z.namesBetween(z.cueSentenceEnd(qs[i-1], out[i-1]), qs[i].outer.Start, out[i-1].Speaker) {
+			(out[i-1].Paragraph == out[i].Paragraph || z.paraAt(qs[i-1].outer.End-1) == out[i].Paragraph || qs[i-1].unclosed || z.paragraphOpensWith(qs[i])) &&
+			(z.startsSentence(qs[i]) || z.afterAbbreviation(qs[i])) && !z.namesBetween(z.cueSentenceEnd(qs[i-1], out[i-1]), qs[i].outer.Start, out[i-1].Speaker) {
 			inherit(&out[i], out[i-1], confContinuation)
 			z.nearestMention(&out[i], qs[i])
 			cues[i].rule = ruleContinuation
@@ -1743,12 +1743,12 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 // neither when someone else is named in between.
 func (z *analyzer) previousSpeaker(qs []quotation, out []Quote, i int) int {
 	from := out[i].Paragraph - 1
-	if !z.startsSentence(qs[i]) {
+	if !z.startsSentence(qs[i]) && !z.afterAbbreviation(qs[i]) {
 		from++
 	}
 	for j := i - 1; j >= 0 && out[j].Paragraph >= from; j-- {
 		if out[j].SpeakerMention != nil && out[j].Speaker != "" {
-			if z.namesBetween(max(qs[j].outer.End, out[j].SpeakerMention.End), qs[i].outer.Start, out[j].Speaker) {
+			if z.namesBetween(max(z.cueSentenceEnd(qs[j], out[j]), out[j].SpeakerMention.End), qs[i].outer.Start, out[j].Speaker) {
 				return -1
 			}
 			return j
@@ -1869,7 +1869,37 @@ func (z *analyzer) cueSentenceEnd(q quotation, quote Quote) int {
 	if m == nil || m.Start < q.outer.End {
 		return q.outer.End
 	}
-	return max(q.outer.End, z.sentenceOf(m.Start).End)
+	end := z.sentenceOf(m.Start).End
+	// The sentence may run on into the next quotation when it ends in an
+	// abbreviation (`said Rachel Woolard, 20, of Jacksonville, Fla. "…"`).
+	for k := z.tokenAt(m.End); k < len(z.toks) && z.toks[k].Start < end; k++ {
+		if z.toks[k].kind == tkQuote {
+			end = z.toks[k].Start
+			break
+		}
+	}
+	return max(q.outer.End, end)
+}
+
+// afterAbbreviation reports whether quotation q follows a word ending in
+// a period that the sentence splitter took for an abbreviation (`Fla.
+// "…"`), so that it opens a sentence after all.
+func (z *analyzer) afterAbbreviation(q quotation) bool {
+	k := z.tokenAt(q.outer.Start)
+	if k == 0 || z.paraOf[k-1] != z.paraOf[min(k, len(z.toks)-1)] {
+		return false
+	}
+	p := z.toks[k-1]
+	return p.kind == tkWord && strings.HasSuffix(p.text, ".") && !isHonorific(p.text) && !isTitleWord(p.text)
+}
+
+// paraAt returns the index of the paragraph holding byte offset off.
+func (z *analyzer) paraAt(off int) int {
+	i := sort.Search(len(z.sents), func(i int) bool { return z.sents[i].End > off })
+	if i < len(z.sents) {
+		return z.sents[i].Paragraph
+	}
+	return 0
 }
 
 // namesBetween reports whether a person other than speaker is named
