@@ -45,6 +45,13 @@
 // disconnected, Dispatch keeps events for the RESUME, as Discord does.
 // Dispatch also applies the intent rules to MESSAGE_CREATE (see Dispatch).
 //
+// Sharding works as on Discord: an IDENTIFY with shard [id, count] gets
+// only the guilds, and the events of the guilds, for which
+// (guild_id >> 22) % count == id (direct messages go to shard 0); one
+// without a shard gets everything; an invalid shard is closed with 4010.
+// ShardOf, GuildOnShard, Deliveries and the ...Shard fault helpers serve
+// tests of a sharded client.
+//
 // SendReconnect (op 7), SendInvalidSession (op 9), CloseGateway and
 // DropGateway drive fault tests. The fake never sends op 7 in answer to a
 // RESUME unless a test asks for it with ReconnectOnNextResume, and

@@ -288,14 +288,23 @@ func (s *Server) identify(c *gwConn, version string, d json.RawMessage) bool {
 	}
 	s.sessions[sess.id] = sess
 	s.session = sess
+	key := sess.identify.key()
+	s.shards[key] = sess
 	c.session, c.identified, c.ready = sess, true, true
 
 	v := 9
 	if version == "10" {
 		v = 10
 	}
-	unavailable := make([]map[string]any, 0, len(s.guilds))
+	// A shard's READY names only the guilds Discord routes to it.
+	var guilds []string
 	for _, g := range s.guilds {
+		if ShardOf(g, key.count) == key.id {
+			guilds = append(guilds, g)
+		}
+	}
+	unavailable := make([]map[string]any, 0, len(guilds))
+	for _, g := range guilds {
 		unavailable = append(unavailable, map[string]any{"id": g, "unavailable": true})
 	}
 	ready := map[string]any{
@@ -314,9 +323,11 @@ func (s *Server) identify(c *gwConn, version string, d json.RawMessage) bool {
 		ready["shard"] = id.Shard
 	}
 	out := [][]byte{s.appendFrame(sess, "READY", ready)}
+	s.deliver(sess, "READY", "", sess.seq)
 	if *id.Intents&int(discordgo.IntentGuilds) != 0 {
-		for _, g := range s.guilds {
+		for _, g := range guilds {
 			out = append(out, s.appendFrame(sess, "GUILD_CREATE", s.guildCreate(g)))
+			s.deliver(sess, "GUILD_CREATE", g, sess.seq)
 		}
 	}
 	s.identifies = append(s.identifies, &taken[Identify]{v: sess.identify})
@@ -416,6 +427,7 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	}
 	sess.conn = c
 	s.session = sess
+	s.shards[sess.identify.key()] = sess
 	c.session, c.identified, c.ready = sess, true, true
 	out = append(out, s.appendFrame(sess, "RESUMED", map[string]any{"_trace": []string{"fakediscord"}}))
 	s.resumes = append(s.resumes, &taken[Resume]{v: rec})
@@ -431,13 +443,13 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 
 var errNoSession = errors.New("no gateway session: Open the discordgo session (and WaitIdentified) first")
 
-// send dispatches event on the current session. While the client is
-// disconnected the dispatch is kept and replayed when it resumes, as Discord
-// does.
-func (s *Server) send(event string, raw json.RawMessage) error {
+// send dispatches event on the latest session of shard k. While the
+// client is disconnected the dispatch is kept and replayed when it
+// resumes, as Discord does.
+func (s *Server) send(k shardKey, event, guildID string, raw json.RawMessage) error {
 	for {
 		s.mu.Lock()
-		sess := s.session
+		sess := s.shards[k]
 		if sess == nil {
 			s.mu.Unlock()
 			return errNoSession
@@ -447,6 +459,7 @@ func (s *Server) send(event string, raw json.RawMessage) error {
 			seq := sess.seq + 1
 			sess.seq = seq
 			sess.frames = append(sess.frames, gwFrame{seq: seq, data: dispatchFrame(seq, event, raw)})
+			s.deliver(sess, event, guildID, seq)
 			s.mu.Unlock()
 			s.logf("gateway: %s kept for replay: the client is not connected", event)
 			return nil
@@ -454,7 +467,7 @@ func (s *Server) send(event string, raw json.RawMessage) error {
 		s.mu.Unlock()
 		c.wmu.Lock()
 		s.mu.Lock()
-		if s.session != sess || sess.conn != c || !c.ready {
+		if s.shards[k] != sess || sess.conn != c || !c.ready {
 			s.mu.Unlock()
 			c.wmu.Unlock()
 			continue
@@ -462,6 +475,7 @@ func (s *Server) send(event string, raw json.RawMessage) error {
 		sess.seq++
 		b := dispatchFrame(sess.seq, event, raw)
 		sess.frames = append(sess.frames, gwFrame{seq: sess.seq, data: b})
+		s.deliver(sess, event, guildID, sess.seq)
 		s.mu.Unlock()
 		err := c.write(b)
 		c.wmu.Unlock()
@@ -472,9 +486,12 @@ func (s *Server) send(event string, raw json.RawMessage) error {
 	}
 }
 
-// Dispatch sends a gateway dispatch (op 0) with the next sequence number.
-// d is marshalled to JSON; for *Interaction and *Message (from the builders)
-// Dispatch also does what Discord would:
+// Dispatch sends a gateway dispatch (op 0) with the next sequence number
+// to the session of the shard that Discord routes the event's guild to
+// (guild_id, or the id of a GUILD_CREATE; direct messages go to shard 0):
+// see ShardOf. An unsharded client gets everything. d is marshalled to
+// JSON; for *Interaction and *Message (from the builders) Dispatch also
+// does what Discord would:
 //
 //   - INTERACTION_CREATE: fills ApplicationID and the command id, checks that
 //     discordgo can decode the payload, and starts the interaction's clock
@@ -484,7 +501,7 @@ func (s *Server) send(event string, raw json.RawMessage) error {
 //     content, embeds, attachments and components of a guild message that
 //     does not mention the bot when it lacks MESSAGE_CONTENT. Both are logged.
 //
-// Dispatch fails the test if no client has identified yet.
+// Dispatch fails the test if no session serves the event's shard.
 func (s *Server) Dispatch(tb testing.TB, event string, d any) {
 	tb.Helper()
 	switch v := d.(type) {
@@ -493,27 +510,34 @@ func (s *Server) Dispatch(tb testing.TB, event string, d any) {
 	case Message:
 		d = &v
 	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		tb.Errorf("fakediscord: Dispatch %s: %v", event, err)
+		return
+	}
+	guildID := eventGuild(event, raw)
+	s.mu.Lock()
+	keys, err := s.targets(guildID)
+	intents := map[shardKey]discordgo.Intent{}
+	for _, k := range keys {
+		intents[k] = s.shards[k].identify.Intents
+	}
+	s.mu.Unlock()
+	if err != nil {
+		tb.Errorf("fakediscord: Dispatch %s: %v", event, err)
+		return
+	}
 	switch v := d.(type) {
 	case *Interaction:
 		if !s.prepareInteraction(tb, v) {
 			return
 		}
+		if raw, err = json.Marshal(v); err != nil {
+			tb.Errorf("fakediscord: Dispatch %s: %v", event, err)
+			return
+		}
 	case *Message:
 		if event == "MESSAGE_CREATE" || event == "MESSAGE_UPDATE" {
-			m, ok := s.gateMessage(event, v)
-			if !ok {
-				return
-			}
-			d = m
-			var dm discordgo.Message
-			raw, err := json.Marshal(m)
-			if err == nil {
-				err = json.Unmarshal(raw, &dm)
-			}
-			if err != nil {
-				tb.Errorf("fakediscord: Dispatch %s: discordgo cannot decode the message: %v", event, err)
-				return
-			}
 			// The message now exists in its channel, as the client may
 			// read it back (GET /channels/{id}/messages/{id}).
 			s.mu.Lock()
@@ -521,13 +545,26 @@ func (s *Server) Dispatch(tb testing.TB, event string, d any) {
 			s.mu.Unlock()
 		}
 	}
-	raw, err := json.Marshal(d)
-	if err != nil {
-		tb.Errorf("fakediscord: Dispatch %s: %v", event, err)
-		return
-	}
-	if err := s.send(event, raw); err != nil {
-		tb.Errorf("fakediscord: Dispatch %s: %v", event, err)
+	for _, k := range keys {
+		out := raw
+		if m, ok := d.(*Message); ok && (event == "MESSAGE_CREATE" || event == "MESSAGE_UPDATE") {
+			g, ok := s.gateMessage(event, m, intents[k])
+			if !ok {
+				continue
+			}
+			var dm discordgo.Message
+			out, err = json.Marshal(g)
+			if err == nil {
+				err = json.Unmarshal(out, &dm)
+			}
+			if err != nil {
+				tb.Errorf("fakediscord: Dispatch %s: discordgo cannot decode the message: %v", event, err)
+				return
+			}
+		}
+		if err := s.send(k, event, guildID, out); err != nil {
+			tb.Errorf("fakediscord: Dispatch %s: %v", event, err)
+		}
 	}
 }
 
@@ -537,15 +574,9 @@ func (s *Server) DispatchInteraction(tb testing.TB, i *Interaction) {
 	s.Dispatch(tb, "INTERACTION_CREATE", i)
 }
 
-// gateMessage applies the intent rules to a message dispatch.
-func (s *Server) gateMessage(event string, m *Message) (*Message, bool) {
-	s.mu.Lock()
-	if s.session == nil {
-		s.mu.Unlock()
-		return m, true // send reports the missing session
-	}
-	intents := s.session.identify.Intents
-	s.mu.Unlock()
+// gateMessage applies the intent rules to a message dispatch to a session
+// that identified with intents.
+func (s *Server) gateMessage(event string, m *Message, intents discordgo.Intent) (*Message, bool) {
 	if m.GuildID != "" && intents&discordgo.IntentGuildMessages == 0 {
 		s.logf("gateway: %s in a guild not sent: the session lacks the GUILD_MESSAGES intent", event)
 		return nil, false

@@ -66,7 +66,9 @@ type Server struct {
 	// op 7 (ReconnectOnNextResume).
 	reconnectResumes int
 	sessions         map[string]*gwSession
-	session          *gwSession // the session that Dispatch sends to
+	session          *gwSession              // the latest session identified or resumed, for the fault helpers
+	shards           map[shardKey]*gwSession // the latest session of each shard, which Dispatch routes to
+	deliveries       []Delivery
 	conns            map[*gwConn]struct{}
 	nextSession      int
 	interactions     map[string]*interactionState // by interaction id
@@ -171,6 +173,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		heartbeat:    DefaultHeartbeatInterval,
 		changed:      make(chan struct{}),
 		sessions:     map[string]*gwSession{},
+		shards:       map[shardKey]*gwSession{},
 		conns:        map[*gwConn]struct{}{},
 		interactions: map[string]*interactionState{},
 		byToken:      map[string]*interactionState{},
