@@ -740,6 +740,34 @@ func (z *analyzer) verbAt(j int) bool {
 	return isReportingVerb(w) || verbish[w] || looksLikeVerb(w) || strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !isFunctionWord(w)
 }
 
+// openingName returns the name that opens the clause starting at token
+// start (after an introductory phrase), before token k, when a comma or
+// bracket follows it at once.
+func (z *analyzer) openingName(start, k int) *mention {
+	from := z.afterIntro(start, k)
+	if from < 0 {
+		return nil
+	}
+	for from < k && z.toks[from].kind == tkWord && isConnective(z.toks[from].text) {
+		from++
+	}
+	if from >= k || !z.toks[from].cap || isFunctionWord(z.toks[from].text) {
+		return nil
+	}
+	j := from + 1
+	for j < k && z.inName(j) {
+		j++
+	}
+	if j >= k-1 || z.toks[j].text != "," && z.toks[j].text != "(" {
+		return nil
+	}
+	m := z.nameMention(from, j)
+	if m == nil || m.ent == nil {
+		return nil
+	}
+	return m
+}
+
 // skipAside returns the token after a party in brackets (`(R-Ky.)`) or an
 // appositive between commas (`, New Jersey's sitting governor,`) that
 // starts at token j, before token v; j if there is none.
@@ -953,6 +981,11 @@ func (z *analyzer) subjectBefore(start, k int) *mention {
 		}
 		if m := z.mentionBackward(start, k-1); m != nil && m.pronun == "" && m.ent != nil {
 			return m // `Gov. John Kasich (R-OH), said`
+		}
+		if m := z.openingName(start, k); m != nil {
+			// `Clinton, during a town hall meeting in Columbus, Ohio,
+			// said`: the name opening the clause, whatever the asides.
+			return m
 		}
 		var first *mention
 		for _, c := range commas {
