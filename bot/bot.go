@@ -196,10 +196,25 @@ type Bot struct {
 	// bot abandons it and opens a new one; 0 turns the watchdog off.
 	StallTimeout time.Duration
 	// Session is the Discord session New creates, exposed so that tests
-	// can point it at a fake Discord before Open. If it stalls, the
-	// watchdog serves through a copy with the same settings instead;
-	// Session still names the first.
+	// can point it at a fake Discord before Open. It serves the first of
+	// Shards; Open makes a copy with the same settings for each other
+	// shard. If a session stalls, the watchdog serves its shard through a
+	// new copy instead; Session still names the first. Sessions returns
+	// the ones serving now.
 	Session *discordgo.Session
+	// ShardCount is how many gateway shards the whole bot runs on, across
+	// all its processes; 0 or 1 runs it unsharded. Shards are the ones
+	// this Bot runs, one session each, all sharing its handlers, library
+	// and limits; empty means shard 0. Discord sends a server's events to
+	// shard (server_id >> 22) % ShardCount only, and direct messages to
+	// shard 0. Only the Bot running shard 0 registers the commands, and
+	// each Bot posts the daily quotes of its own shards' servers.
+	ShardCount int
+	Shards     []int
+	// IdentifyInterval is the pause between opening two shards' sessions:
+	// Discord accepts one IDENTIFY per 5 s (per max_concurrency bucket)
+	// and invalidates the others. 0 opens them back to back.
+	IdentifyInterval time.Duration
 
 	cfg     Config
 	lib     Library
@@ -209,7 +224,6 @@ type Bot struct {
 	threads *threadStore
 	cool    *cooldowns
 	rate    *serverLimiter
-	removes []func()
 
 	mu       sync.Mutex
 	selfID   string // the bot's user id, from READY
@@ -217,9 +231,11 @@ type Bot struct {
 	closing  bool
 	closed   bool
 	idle     chan struct{}      // closed when inflight drops to 0 while closing
-	live     *discordgo.Session // the session serving: Session, or the watchdog's copy
+	shards   []*shard           // set by Open, in shard order
+	count    int                // ShardCount as Open read it: 1 when unsharded
+	live     *discordgo.Session // the first shard's session serving: Session, or the watchdog's copy
 
-	wg sync.WaitGroup // the watchdog and the daily-quote scheduler
+	wg sync.WaitGroup // the watchdogs and the daily-quote scheduler
 }
 
 // New returns a Bot serving lib with the defaults set. It makes no network
@@ -236,26 +252,27 @@ func New(cfg Config, lib Library) *Bot {
 	cur, _ := lib.(Curator)
 	study, _ := lib.(Study)
 	return &Bot{
-		Logger:          slog.Default(),
-		Now:             time.Now,
-		Cooldown:        DefaultCooldown,
-		MaxQuestion:     MaxQuestionLength,
-		MaxResults:      DefaultMaxResults,
-		StateTTL:        DefaultStateTTL,
-		MaxStates:       DefaultMaxStates,
-		AnswerTimeout:   DefaultAnswerTimeout,
-		DeferAfter:      DefaultDeferAfter,
-		ShutdownTimeout: DefaultShutdownTimeout,
-		MaxUpload:       DefaultMaxUpload,
-		CurateTimeout:   DefaultCurateTimeout,
-		StallTimeout:    DefaultStallTimeout,
-		Curator:         cur,
-		Study:           study,
-		Session:         s,
-		cfg:             cfg,
-		lib:             lib,
-		ctx:             ctx,
-		cancel:          cancel,
+		Logger:           slog.Default(),
+		Now:              time.Now,
+		Cooldown:         DefaultCooldown,
+		MaxQuestion:      MaxQuestionLength,
+		MaxResults:       DefaultMaxResults,
+		StateTTL:         DefaultStateTTL,
+		MaxStates:        DefaultMaxStates,
+		AnswerTimeout:    DefaultAnswerTimeout,
+		DeferAfter:       DefaultDeferAfter,
+		ShutdownTimeout:  DefaultShutdownTimeout,
+		MaxUpload:        DefaultMaxUpload,
+		CurateTimeout:    DefaultCurateTimeout,
+		StallTimeout:     DefaultStallTimeout,
+		IdentifyInterval: DefaultIdentifyInterval,
+		Curator:          cur,
+		Study:            study,
+		Session:          s,
+		cfg:              cfg,
+		lib:              lib,
+		ctx:              ctx,
+		cancel:           cancel,
 	}
 }
 
@@ -305,23 +322,65 @@ func (b *Bot) init() {
 	}
 }
 
-// Open connects to Discord's gateway and registers the commands (a bulk
-// overwrite, in Config.GuildID if set, else globally).
+// Open connects each of the Bot's shards to Discord's gateway, one after
+// the other, and, if it runs shard 0, registers the commands (a bulk
+// overwrite, in Config.GuildID if set, else globally) once the first is
+// ready. If any shard fails to connect, the ones already open are closed.
 func (b *Bot) Open(ctx context.Context) error {
 	b.init()
 	if b.cfg.Token == "" {
 		return errors.New("discord token is empty")
 	}
-	s := b.Session
-	clone := sessionCloner(s) // before Open, while nothing else reads s
-	b.mu.Lock()
-	b.removes = b.addHandlers(s)
-	b.live = s
-	b.mu.Unlock()
-	if err := s.Open(); err != nil {
-		b.removeHandlers()
-		return fmt.Errorf("connect to discord: %w", err)
+	ids, count, err := shardSet(b.Shards, b.ShardCount)
+	if err != nil {
+		return err
 	}
+	shards := b.newShards(ids, count)
+	b.mu.Lock()
+	b.shards, b.count = shards, count
+	b.mu.Unlock()
+	for k, sh := range shards {
+		if k > 0 && b.IdentifyInterval > 0 {
+			select {
+			case <-ctx.Done():
+				b.abandonShards()
+				return fmt.Errorf("connect to discord: %w", ctx.Err())
+			case <-time.After(b.IdentifyInterval):
+			}
+		}
+		if err := b.openShard(sh); err != nil {
+			b.abandonShards()
+			return fmt.Errorf("connect to discord: %s: %w", sh.name(count), err)
+		}
+		if k == 0 {
+			if err := b.ready(ctx, sh, ids[0] == 0); err != nil {
+				b.abandonShards()
+				return err
+			}
+		}
+	}
+	if b.StallTimeout > 0 {
+		for _, sh := range shards {
+			b.wg.Add(1)
+			go b.watch(sh)
+		}
+	}
+	if b.Study != nil {
+		tick, stop := b.DailyTick, func() {}
+		if tick == nil {
+			t := time.NewTicker(DefaultDailyInterval)
+			tick, stop = t.C, t.Stop
+		}
+		b.wg.Add(1)
+		go b.runDailies(tick, stop)
+	}
+	return nil
+}
+
+// ready reads the bot's ids from the first shard's READY and, if register,
+// registers the commands through it.
+func (b *Bot) ready(ctx context.Context, sh *shard, register bool) error {
+	s := sh.first
 	// Open returns once READY has been read, and the state holds it.
 	appID := ""
 	if st := s.State; st != nil {
@@ -336,9 +395,12 @@ func (b *Bot) Open(ctx context.Context) error {
 		st.RUnlock()
 	}
 	if appID == "" {
-		_ = s.Close()
-		b.removeHandlers()
 		return errors.New("connect to discord: READY named no application")
+	}
+	if !register {
+		b.Logger.Info("discord bot ready; the commands are registered by the process running shard 0",
+			"user_id", b.self(), "application_id", appID, "shard", sh.id, "shards", b.count)
+		return nil
 	}
 	cmds := Commands(b.Sample != nil)
 	if b.Curator != nil {
@@ -349,29 +411,16 @@ func (b *Bot) Open(ctx context.Context) error {
 	}
 	if _, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, cmds,
 		discordgo.WithContext(ctx)); err != nil {
-		_ = s.Close()
-		b.removeHandlers()
 		return fmt.Errorf("register commands: %w", err)
 	}
-	b.Logger.Info("discord bot ready", "user_id", b.self(), "application_id", appID, "guild_id", b.cfg.GuildID)
-	if b.StallTimeout > 0 {
-		b.wg.Add(1)
-		go b.watch(clone)
-	}
-	if b.Study != nil {
-		tick, stop := b.DailyTick, func() {}
-		if tick == nil {
-			t := time.NewTicker(DefaultDailyInterval)
-			tick, stop = t.C, t.Stop
-		}
-		b.wg.Add(1)
-		go b.runDailies(tick, stop)
-	}
+	b.Logger.Info("discord bot ready", "user_id", b.self(), "application_id", appID, "guild_id", b.cfg.GuildID,
+		"shards", b.count)
 	return nil
 }
 
 // addHandlers routes s's events to b and returns the functions that
-// remove the handlers again.
+// remove the handlers again. Each handler answers through the session the
+// event came in on.
 func (b *Bot) addHandlers(s *discordgo.Session) []func() {
 	return []func(){
 		s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
@@ -402,8 +451,11 @@ func (b *Bot) self() string {
 
 func (b *Bot) removeHandlers() {
 	b.mu.Lock()
-	removes := b.removes
-	b.removes = nil
+	var removes []func()
+	for _, sh := range b.shards {
+		removes = append(removes, sh.removes...)
+		sh.removes = nil
+	}
 	b.mu.Unlock()
 	for _, rm := range removes {
 		rm()
@@ -451,16 +503,13 @@ func (b *Bot) Close() error {
 
 	b.mu.Lock()
 	b.closed = true
-	sess := b.live
-	if sess == nil {
-		sess = b.Session
+	sessions := b.liveSessions()
+	if len(b.shards) == 0 {
+		sessions = []*discordgo.Session{b.Session} // never opened
 	}
 	b.mu.Unlock()
 	b.removeHandlers()
-	if sess == nil {
-		return nil
-	}
-	return closeSession(sess, b.Logger)
+	return closeSessions(sessions, b.Logger)
 }
 
 // begin records one more event being handled. ok is false once Close has

@@ -69,7 +69,9 @@ func (b *Bot) postDailies(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if d.Due(now) {
+		// Every process reads every schedule; each posts those of its
+		// own shards' servers, so that none is posted twice.
+		if d.Due(now) && b.ownsLibrary(d.Library) {
 			b.postDaily(ctx, d, now)
 		}
 	}

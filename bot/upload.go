@@ -393,14 +393,11 @@ func displayName(u *discordgo.User, m *discordgo.Member) string {
 	return oneLine(u.Username)
 }
 
-// channelName is the name of a channel from the session's state (filled
-// by GUILD_CREATE), or "" if unknown.
+// channelName is the name of a channel from the state of the session of
+// its server's shard (filled by GUILD_CREATE), or "" if unknown.
 func (b *Bot) channelName(id string) string {
-	if b.Session == nil || b.Session.State == nil {
-		return ""
-	}
-	ch, err := b.Session.State.Channel(id)
-	if err != nil || ch == nil {
+	ch := b.stateChannel(id)
+	if ch == nil {
 		return ""
 	}
 	return oneLine(ch.Name)
