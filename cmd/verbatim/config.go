@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,11 @@ type Config struct {
 	MaxQuestion    int           // VERBATIM_MAX_QUESTION: characters, at most bot.MaxQuestionLength
 	MaxUpload      int64         // VERBATIM_MAX_UPLOAD_BYTES: largest attachment /source add takes
 	MaxFetch       int64         // VERBATIM_MAX_FETCH_BYTES: largest page /source add url: reads
+	// Shard is the gateway shards serve runs: one id, a range A-B or a
+	// list of both (0,2,4-5); Shards is how many the whole bot has. Both
+	// empty (0) run it unsharded. See shardSpec.
+	Shard  string // VERBATIM_SHARD
+	Shards int    // VERBATIM_SHARDS
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -50,8 +56,9 @@ func (c Config) String() string {
 		token = "(set)"
 	}
 	return fmt.Sprintf("Config{DB: %q, Library: %q, LogLevel: %s, DiscordToken: %s, DiscordGuildID: %q, Cooldown: %s, "+
-		"ServerRate: %d, MaxQuestion: %d, MaxUpload: %d, MaxFetch: %d}",
-		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown, c.ServerRate, c.MaxQuestion, c.MaxUpload, c.MaxFetch)
+		"ServerRate: %d, MaxQuestion: %d, MaxUpload: %d, MaxFetch: %d, Shard: %q, Shards: %d}",
+		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown, c.ServerRate, c.MaxQuestion, c.MaxUpload, c.MaxFetch,
+		c.Shard, c.Shards)
 }
 
 // GoString is String, so that %#v hides the token too.
@@ -102,7 +109,51 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		fmt.Sprintf("a number of bytes from 1 to %d", docMax)); err != nil {
 		return c, err
 	}
+	if err := intEnv(getenv, "VERBATIM_SHARDS", 1, bot.MaxShards, &c.Shards,
+		fmt.Sprintf("the number of gateway shards the whole bot runs on, from 1 to %d", bot.MaxShards)); err != nil {
+		return c, err
+	}
+	c.Shard = strings.TrimSpace(getenv("VERBATIM_SHARD"))
+	if _, err := parseShards(c.Shard, bot.MaxShards); err != nil {
+		return c, fmt.Errorf("VERBATIM_SHARD %q: %w", c.Shard, err)
+	}
 	return c, c.Validate()
+}
+
+// parseShards reads a set of shard ids below count: "" (none), one id, a
+// range "A-B", or a comma-separated list of both ("0,2,4-5"). The ids come
+// back sorted, without repeats.
+func parseShards(spec string, count int) ([]int, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	seen := map[int]bool{}
+	var ids []int
+	for item := range strings.SplitSeq(spec, ",") {
+		item = strings.TrimSpace(item)
+		lo, hi, isRange := strings.Cut(item, "-")
+		a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+		b, err2 := a, error(nil)
+		if isRange {
+			b, err2 = strconv.Atoi(strings.TrimSpace(hi))
+		}
+		switch {
+		case err1 != nil || err2 != nil || a < 0 || b < 0:
+			return nil, fmt.Errorf("%q is not a shard id or range: use I, A-B or a list such as 0,2,4-5", item)
+		case a > b:
+			return nil, fmt.Errorf("range %q runs backwards: write the lower id first", item)
+		case b >= count:
+			return nil, fmt.Errorf("shard %d is out of range: with %d shards the ids run from 0 to %d", b, count, count-1)
+		}
+		for id := a; id <= b; id++ {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // intEnv sets *dst from the integer variable name, if set, which must lie

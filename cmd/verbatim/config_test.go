@@ -78,6 +78,10 @@ func TestLoadConfig(t *testing.T) {
 		"ErrGuildID":          env("DISCORD_GUILD_ID", "my server"),
 		"ErrCooldown":         env("VERBATIM_COOLDOWN", "3"),
 		"ErrNegativeCooldown": env("VERBATIM_COOLDOWN", "-1s"),
+		"ErrShards":           env("VERBATIM_SHARDS", "two"),
+		"ErrZeroShards":       env("VERBATIM_SHARDS", "0"),
+		"ErrShard":            env("VERBATIM_SHARD", "first"),
+		"ErrShardRange":       env("VERBATIM_SHARD", "4-2"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadConfig(getenv); err == nil {

@@ -35,7 +35,7 @@ Usage:
   verbatim audit [--db PATH] [--library NAME] [--source ID] [--csv|--json]
   verbatim check [--db PATH]
   verbatim backup [--db PATH] [--force] BACKUP
-  verbatim serve
+  verbatim serve [--db PATH] [--shards N (--shard I | --shard-range A-B)]
   verbatim bench [--sizes 10000,100000,1000000] [--questions 500] [--bbc DIR] [--out FILE]
 
 The database is --db, else $VERBATIM_DB, else verbatim.db in the working
