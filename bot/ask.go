@@ -108,7 +108,7 @@ func (b *Bot) answerPage(c *call, guildID, library, collection, question string,
 	// Pins answer /ask and @mentions; a More page (private) starting at 0
 	// follows a first page that showed only the pin.
 	if offset == 0 && !ephemeral && b.Study != nil {
-		r, ok, err := b.Study.Pinned(c.ctx, library, question)
+		r, ok, err := b.Study.Pinned(c.ctx, library, collection, question)
 		switch {
 		case err != nil && !errors.Is(err, retrieval.ErrUnknownLibrary):
 			c.log.Warn("read pinned answer", "err", err)

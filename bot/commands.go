@@ -373,7 +373,7 @@ func StudyCommands() []*discordgo.ApplicationCommand {
 						{Type: discordgo.ApplicationCommandOptionString, Name: optTime, Description: "Time of day, HH:MM in UTC (e.g. 09:30)",
 							Required: true, MinLength: &one, MaxLength: 5},
 						{Type: discordgo.ApplicationCommandOptionString, Name: optCollection,
-							Description: "Only quotes from this collection (default: the whole library)", MinLength: &one, MaxLength: maxCollectionName},
+							Description: "Only quotes from this collection (default: the channel's scope, else the whole library)", MinLength: &one, MaxLength: maxCollectionName},
 					}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subStop,
 					Description: "Stop the daily quote in a channel (default: this one)",

@@ -170,12 +170,17 @@ func (b *Bot) daily(c *call, data discordgo.ApplicationCommandInteractionData) {
 			if !ok {
 				return now(textReply(msgBadClock, true))
 			}
+			scoped := false
 			if collection != "" {
 				name, err := b.findCollection(ctx, library, collection)
 				if err != nil {
 					return now(b.curateError(c, library, err))
 				}
 				collection = name
+			} else if collection = b.scope(ctx, c, library, channel); collection != "" {
+				// The channel answers from one collection: its daily
+				// quote comes from there too.
+				scoped = true
 			}
 			d := retrieval.Daily{Library: library, Channel: channel, Collection: collection, Minute: minute}
 			if err := b.Study.SetDaily(ctx, actor, d); err != nil {
@@ -186,6 +191,9 @@ func (b *Bot) daily(c *call, data discordgo.ApplicationCommandInteractionData) {
 			if collection != "" {
 				n, _ := fitEscaped(collection, maxCollectionName)
 				from = "the collection “" + n + "”"
+				if scoped {
+					from += " (the channel's scope)"
+				}
 			}
 			return now(textReply(fmt.Sprintf("📅 **Scheduled**: a quote a day in <#%s> at %02d:%02d UTC, from %s, "+
 				"none repeated until all have been shown. `/daily stop` ends it.",

@@ -66,8 +66,9 @@ type Pinner interface {
 	// when there is none.
 	Unpin(ctx context.Context, library string, actor retrieval.Actor, question string) error
 	// Pinned returns the quote pinned to question; ok is false when none
-	// is (or it was hidden or removed since).
-	Pinned(ctx context.Context, library, question string) (r retrieval.Result, ok bool, err error)
+	// is (or it was hidden or removed since), and, with a collection (a
+	// channel's scope), when the quote's source is not in it.
+	Pinned(ctx context.Context, library, collection, question string) (r retrieval.Result, ok bool, err error)
 }
 
 // Study is everything the study-group features need of the index:

@@ -92,7 +92,7 @@ func (s *fakeStudy) Unpin(ctx context.Context, library string, actor retrieval.A
 	return retrieval.ErrNoPin
 }
 
-func (s *fakeStudy) Pinned(ctx context.Context, library, question string) (retrieval.Result, bool, error) {
+func (s *fakeStudy) Pinned(ctx context.Context, library, collection, question string) (retrieval.Result, bool, error) {
 	if s.PinnedFn != nil {
 		r, ok := s.PinnedFn(question)
 		return r, ok, nil

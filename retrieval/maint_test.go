@@ -339,7 +339,7 @@ func mustStudyOnUpgrade(t *testing.T, ix *retrieval.Index, r retrieval.Result) {
 		require.NoError(t, err)
 		assert.Equal(t, r.Text, next.Text)
 	}
-	p, ok, err := ix.Pinned(ctx, "news", "never ACCEPT")
+	p, ok, err := ix.Pinned(ctx, "news", "", "never ACCEPT")
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, r.Text, p.Text)

@@ -203,10 +203,13 @@ func (ix *Index) Pins(ctx context.Context, library string) ([]Pin, error) {
 
 // Pinned returns the answer pinned in library for question (any wording
 // with its QuestionKey) as a Result with Pinned set, its Text read from its
-// source at its span. ok is false when none is pinned, when the pinned
-// words are no longer in their source or a curator hid them, and when the
-// library does not exist (it has no pins).
-func (ix *Index) Pinned(ctx context.Context, library, question string) (r Result, ok bool, err error) {
+// source at its span. With a collection, as Query.Collection scopes Search,
+// only a pin whose source is in that collection counts: a group reading
+// one collection is never shown a pinned quote from outside it. ok is false
+// when none is pinned, when the pinned words are no longer in their source
+// or a curator hid them, when the pin's source is not in collection, and
+// when the library or the collection does not exist (they have no pins).
+func (ix *Index) Pinned(ctx context.Context, library, collection, question string) (r Result, ok bool, err error) {
 	key := QuestionKey(question)
 	if key == "" {
 		return Result{}, false, nil
@@ -226,6 +229,19 @@ func (ix *Index) Pinned(ctx context.Context, library, question string) (r Result
 	}
 	if hidden {
 		return Result{}, false, nil
+	}
+	if collection = strings.TrimSpace(collection); collection != "" {
+		var in bool
+		if err := ix.db.QueryRowContext(ctx, `
+			SELECT EXISTS (SELECT 1 FROM collection_sources cs
+				JOIN collections c ON c.id = cs.collection_id JOIN libraries l ON l.id = c.library_id
+				WHERE l.name = ? AND c.name = ? AND cs.source_id = ?)`,
+			library, collection, r.Source.ID).Scan(&in); err != nil {
+			return Result{}, false, fmt.Errorf("library %q pin in collection %q: %w", library, collection, dbError(err))
+		}
+		if !in {
+			return Result{}, false, nil
+		}
 	}
 	r.Pinned = true
 	return r, true, nil

@@ -35,7 +35,7 @@ func TestIndex_Pin(t *testing.T) {
 		require.NoError(t, ix.Pin(ctx, "study", curator, "Will they shoot down drones?", q.ID))
 
 		for _, asked := range []string{"Will they shoot down drones?", "shoot DOWN the drone", "drones: shoot down?"} {
-			r, ok, err := ix.Pinned(ctx, "study", asked)
+			r, ok, err := ix.Pinned(ctx, "study", "", asked)
 			require.NoError(t, err)
 			require.True(t, ok, asked)
 			assert.True(t, r.Pinned)
@@ -45,7 +45,7 @@ func TestIndex_Pin(t *testing.T) {
 			assert.Equal(t, "Drone defence", r.Source.Title)
 			MustExact(t, ix, "study", r)
 		}
-		_, ok, err := ix.Pinned(ctx, "study", "shoot down balloons")
+		_, ok, err := ix.Pinned(ctx, "study", "", "shoot down balloons")
 		require.NoError(t, err)
 		assert.False(t, ok, "another question")
 
@@ -67,7 +67,7 @@ func TestIndex_Pin(t *testing.T) {
 		// Pinning again for a rewording replaces the answer.
 		q2 := MustQuote(t, ix, "study", "Drone production will double")
 		require.NoError(t, ix.Pin(ctx, "study", curator, "shoot down drones", q2.ID))
-		r, ok, err := ix.Pinned(ctx, "study", "Will they shoot down drones?")
+		r, ok, err := ix.Pinned(ctx, "study", "", "Will they shoot down drones?")
 		require.NoError(t, err)
 		require.True(t, ok)
 		assert.Equal(t, q2.ID, r.QuoteID)
@@ -76,7 +76,7 @@ func TestIndex_Pin(t *testing.T) {
 		require.Len(t, pins, 1)
 
 		require.NoError(t, ix.Unpin(ctx, "study", curator, "SHOOT down drones!"))
-		_, ok, err = ix.Pinned(ctx, "study", "Will they shoot down drones?")
+		_, ok, err = ix.Pinned(ctx, "study", "", "Will they shoot down drones?")
 		require.NoError(t, err)
 		assert.False(t, ok)
 		h = MustHistory(t, ix, "study", 0)
@@ -89,7 +89,7 @@ func TestIndex_Pin(t *testing.T) {
 		q := MustQuote(t, ix, "study", "shoot down every drone")
 		other := MustQuote(t, ix, "other", "Drone flights")
 		require.NoError(t, ix.Pin(ctx, "study", curator, "drones", q.ID))
-		_, ok, err := ix.Pinned(ctx, "other", "drones")
+		_, ok, err := ix.Pinned(ctx, "other", "", "drones")
 		require.NoError(t, err)
 		assert.False(t, ok, "a pin of one library is not another's")
 		pins, err := ix.Pins(ctx, "other")
@@ -99,10 +99,52 @@ func TestIndex_Pin(t *testing.T) {
 			"a quote of another library")
 		assert.ErrorIs(t, ix.Unpin(ctx, "other", curator, "drones"), retrieval.ErrNoPin)
 		require.NoError(t, ix.Pin(ctx, "other", curator, "drones", other.ID))
-		r, ok, err := ix.Pinned(ctx, "study", "drones")
+		r, ok, err := ix.Pinned(ctx, "study", "", "drones")
 		require.NoError(t, err)
 		require.True(t, ok)
 		assert.Equal(t, q.ID, r.QuoteID, "each library keeps its own answer")
+	})
+
+	t.Run("Collection", func(t *testing.T) {
+		// A channel scoped to a collection sees only the pins whose source
+		// is in it, as its searches see only the collection's quotes.
+		ix := MustStudyIndex(t)
+		q := MustQuote(t, ix, "study", "shoot down every drone")
+		require.NoError(t, ix.Pin(ctx, "study", curator, "drones", q.ID))
+		srcs, err := ix.Sources(ctx, "study")
+		require.NoError(t, err)
+		var otherSrc int64
+		for _, s := range srcs {
+			if s.ID != q.SourceID {
+				otherSrc = s.ID
+			}
+		}
+		require.NotZero(t, otherSrc, "the study library has a second source")
+		require.NoError(t, ix.CreateCollection(ctx, "study", curator, "Without"))
+		require.NoError(t, ix.CollectSources(ctx, "study", curator, "Without", false, otherSrc))
+		require.NoError(t, ix.CreateCollection(ctx, "study", curator, "With"))
+		require.NoError(t, ix.CollectSources(ctx, "study", curator, "With", false, q.SourceID))
+
+		_, ok, err := ix.Pinned(ctx, "study", "Without", "drones")
+		require.NoError(t, err)
+		assert.False(t, ok, "the pinned quote's source is outside the collection")
+		r, ok, err := ix.Pinned(ctx, "study", " with ", "drones")
+		require.NoError(t, err)
+		require.True(t, ok, "its source is in the collection (named in any case)")
+		assert.Equal(t, q.ID, r.QuoteID)
+		assert.True(t, r.Pinned)
+		_, ok, err = ix.Pinned(ctx, "study", "", "drones")
+		require.NoError(t, err)
+		assert.True(t, ok, "no collection: the whole library")
+		_, ok, err = ix.Pinned(ctx, "study", "No such collection", "drones")
+		require.NoError(t, err)
+		assert.False(t, ok, "a collection that does not exist holds no pin")
+
+		// Taking the source out of the collection takes its pin out too.
+		require.NoError(t, ix.CollectSources(ctx, "study", curator, "With", true, q.SourceID))
+		_, ok, err = ix.Pinned(ctx, "study", "With", "drones")
+		require.NoError(t, err)
+		assert.False(t, ok)
 	})
 
 	t.Run("Errors", func(t *testing.T) {
@@ -117,7 +159,7 @@ func TestIndex_Pin(t *testing.T) {
 		pins, err := ix.Pins(ctx, "study")
 		require.NoError(t, err)
 		assert.Empty(t, pins)
-		_, ok, err := ix.Pinned(ctx, "nope", "drones")
+		_, ok, err := ix.Pinned(ctx, "nope", "", "drones")
 		require.NoError(t, err)
 		assert.False(t, ok)
 		_, err = ix.Pins(ctx, "nope")
@@ -130,13 +172,13 @@ func TestIndex_Pin(t *testing.T) {
 		require.NoError(t, ix.Pin(ctx, "study", curator, "drones", q.ID))
 		_, err := ix.HideQuote(ctx, "study", curator, q.ID, true)
 		require.NoError(t, err)
-		_, ok, err := ix.Pinned(ctx, "study", "drones")
+		_, ok, err := ix.Pinned(ctx, "study", "", "drones")
 		require.NoError(t, err)
 		assert.False(t, ok, "a hidden quote is not shown, pinned or not")
 		assert.ErrorIs(t, ix.Pin(ctx, "study", curator, "border", q.ID), retrieval.ErrQuoteHidden)
 		_, err = ix.HideQuote(ctx, "study", curator, q.ID, false)
 		require.NoError(t, err)
-		_, ok, err = ix.Pinned(ctx, "study", "drones")
+		_, ok, err = ix.Pinned(ctx, "study", "", "drones")
 		require.NoError(t, err)
 		assert.True(t, ok, "shown again, pinned again")
 	})
@@ -153,7 +195,7 @@ func TestIndex_Pin(t *testing.T) {
 		require.Equal(t, retrieval.StatusReplaced, res[0].Status)
 		moved := MustQuote(t, ix, "study", "shoot down every drone")
 		require.NotEqual(t, q.ID, moved.ID)
-		r, ok, err := ix.Pinned(ctx, "study", "drones")
+		r, ok, err := ix.Pinned(ctx, "study", "", "drones")
 		require.NoError(t, err)
 		require.True(t, ok)
 		assert.Equal(t, moved.ID, r.QuoteID)
@@ -167,7 +209,7 @@ func TestIndex_Pin(t *testing.T) {
 		gone := studyDocs[0]
 		gone.Text = strings.ReplaceAll(gone.Text, "shoot down every drone", "count every drone")
 		MustAdd(t, ix, "study", gone)
-		_, ok, err = ix.Pinned(ctx, "study", "drones")
+		_, ok, err = ix.Pinned(ctx, "study", "", "drones")
 		require.NoError(t, err)
 		assert.False(t, ok)
 
@@ -189,7 +231,7 @@ func TestIndex_Pin(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, pins, 1)
 		assert.Equal(t, question, pins[0].Question, "stored as written")
-		_, ok, err := ix.Pinned(ctx, "study", question)
+		_, ok, err := ix.Pinned(ctx, "study", "", question)
 		require.NoError(t, err)
 		assert.True(t, ok)
 	})
