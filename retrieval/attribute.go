@@ -499,7 +499,7 @@ func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 		// appositive; not one inside the appositive (`Warren, who has
 		// not endorsed a candidate, told`).
 		p := z.toks[j-1]
-		return loose && looksLikeVerb(t.text) && (p.cap || p.text == ")" || p.text == ",")
+		return loose && looksLikeVerb(t.text) && (p.cap || p.text == ")" || p.text == "," || isPersonalPronoun(p.text))
 	}
 	if loose && !z.toks[i].cap && looksLikeVerb(z.toks[i].text) && !isReportingVerb(z.toks[i].text) {
 		// `"…," scoffed Arianna Gil`: only before a name.
@@ -1780,7 +1780,7 @@ func (z *analyzer) previousSpeaker(qs []quotation, out []Quote, i int) int {
 		from++
 	}
 	for j := i - 1; j >= 0 && out[j].Paragraph >= from; j-- {
-		if out[j].SpeakerMention != nil && out[j].Speaker != "" {
+		if out[j].SpeakerMention != nil {
 			if z.namesBetween(max(z.cueSentenceEnd(qs[j], out[j]), out[j].SpeakerMention.End), qs[i].outer.Start, out[j].Speaker) {
 				return -1
 			}
@@ -1814,8 +1814,8 @@ func (z *analyzer) afterIntro(start, qt int) int {
 			break
 		}
 		if t.text == "," {
-			if intro {
-				return c + 1
+			if p := strings.ToLower(z.toks[min(c+1, qt)].text); intro || c+1 < qt && isPersonalPronoun(p) && p != "it" {
+				return c + 1 // also `But back on American soil, he returned`
 			}
 			break
 		}
