@@ -32,7 +32,7 @@ func (b *Bot) ask(c *call, data discordgo.ApplicationCommandInteractionData) {
 	library := LibraryName(c.i.GuildID)
 	b.deferredAnswer(c, func(ctx context.Context) (reply, string) {
 		scope := b.scope(ctx, c, library, c.i.ChannelID)
-		rep := b.answerPage(c, c.i.GuildID, library, scope, question, 0, false)
+		rep := b.answerPage(c, c.i.GuildID, library, scope, question, nil, false)
 		if len(rep.embeds) > 0 {
 			rep.content = echo("**Q:**", question) + scopeNote(scope)
 		}
@@ -65,7 +65,7 @@ func (b *Bot) findSources(c *call, data discordgo.ApplicationCommandInteractionD
 	library := LibraryName(c.i.GuildID)
 	b.deferred(c, true, func(ctx context.Context) reply {
 		scope := b.scope(ctx, c, library, c.i.ChannelID)
-		rep := b.answerPage(c, c.i.GuildID, library, scope, text, 0, true)
+		rep := b.answerPage(c, c.i.GuildID, library, scope, text, nil, true)
 		if len(rep.embeds) > 0 {
 			rep.content = echo("**Sources for:**", text) + scopeNote(scope)
 		}
@@ -97,29 +97,36 @@ func (b *Bot) precheck(c *call, question string) (reply, bool) {
 }
 
 // answerPage searches library (or only its collection, if one is named)
-// for question and renders the page of results starting at offset as
-// cards with their buttons, or says why there are none. The server's
-// settings decide the number of cards, their layout and the buttons; on
-// the first page a quote moderators pinned to the question comes first.
-func (b *Bot) answerPage(c *call, guildID, library, collection, question string, offset int, ephemeral bool) reply {
+// for question and renders a page of results as cards with their buttons,
+// or says why there are none: the first page, or with after (the page
+// whose More was clicked) the page after it. The server's settings decide
+// the number of cards, their layout and the buttons. On the first page a
+// quote moderators pinned to the question comes first, marked; the pages
+// after it leave it out, so that it is shown once.
+func (b *Bot) answerPage(c *call, guildID, library, collection, question string, after *page, ephemeral bool) reply {
 	look := b.look(c.ctx, c, library)
 	n := look.results
-	var pin *retrieval.Result
-	// Pins answer /ask and @mentions; a More page (private) starting at 0
-	// follows a first page that showed only the pin.
-	if offset == 0 && !ephemeral && b.Study != nil {
+	offset := 0
+	var pin, skip *retrieval.Result
+	if after != nil {
+		offset, skip = after.next, after.skip
+	} else if b.Study != nil {
 		r, ok, err := b.Study.Pinned(c.ctx, library, collection, question)
 		switch {
 		case err != nil && !errors.Is(err, retrieval.ErrUnknownLibrary):
 			c.log.Warn("read pinned answer", "err", err)
 		case ok:
-			pin = &r
+			pin, skip = &r, &r
 		}
 	}
-	// One more than shown, to know whether a More button is needed; the
-	// selection is prefix-stable, so the extra result does not change the
-	// first n.
-	results, err := b.lib.Search(c.ctx, retrieval.Query{Library: library, Text: question, Limit: n + 1, Offset: offset,
+	// One more than shown, to know whether a More button is needed (two
+	// when one of them may be the pinned quote, left out); the selection
+	// is prefix-stable, so the extra results do not change the first ones.
+	limit := n + 1
+	if skip != nil {
+		limit++
+	}
+	results, err := b.lib.Search(c.ctx, retrieval.Query{Library: library, Text: question, Limit: limit, Offset: offset,
 		Collection: collection})
 	if err != nil && !(pin != nil && errors.Is(err, retrieval.ErrNoMatch)) {
 		if errors.Is(err, retrieval.ErrNoMatch) && !ephemeral {
@@ -127,8 +134,30 @@ func (b *Bot) answerPage(c *call, guildID, library, collection, question string,
 		}
 		return b.errorReply(c, library, err, ephemeral)
 	}
-	if len(results) == 0 && pin == nil {
-		if offset > 0 {
+	// The pinned quote takes the first place; the search fills the rest,
+	// without showing the pinned quote twice.
+	var shown []retrieval.Result
+	if pin != nil {
+		shown = append(shown, *pin)
+	}
+	consumed := 0
+	for _, r := range results {
+		if len(shown) == n {
+			break
+		}
+		consumed++
+		if skip == nil || !sameQuote(r, *skip) {
+			shown = append(shown, r)
+		}
+	}
+	more := false
+	for _, r := range results[consumed:] {
+		if skip == nil || !sameQuote(r, *skip) {
+			more = true
+		}
+	}
+	if len(shown) == 0 {
+		if after != nil {
 			return textReply(msgNoMoreResults, ephemeral)
 		}
 		if !ephemeral {
@@ -136,33 +165,8 @@ func (b *Bot) answerPage(c *call, guildID, library, collection, question string,
 		}
 		return textReply(msgNoMatch(), ephemeral)
 	}
-	shown, consumed, more := results, len(results), len(results) > n
-	if more {
-		shown, consumed = results[:n], n
-	}
-	if pin != nil {
-		// The pinned quote takes the first place; the search fills the
-		// rest, without showing the pinned quote twice.
-		shown = []retrieval.Result{*pin}
-		consumed = 0
-		for _, r := range results {
-			if len(shown) == n {
-				break
-			}
-			consumed++
-			if !sameQuote(r, *pin) {
-				shown = append(shown, r)
-			}
-		}
-		more = false
-		for _, r := range results[consumed:] {
-			if !sameQuote(r, *pin) {
-				more = true
-			}
-		}
-	}
 	p := &page{guildID: guildID, library: library, kind: pageAnswer, query: question, collection: collection,
-		offset: offset, next: offset + consumed, results: shown, pinned: pin != nil}
+		offset: offset, next: offset + consumed, results: shown, pinned: pin != nil, skip: skip}
 	return b.renderAnswer(c, p, look, more, ephemeral)
 }
 
@@ -282,7 +286,7 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 			}
 			c.log.Info("follow-up question in a thread")
 		}
-		rep = b.answerPage(c, m.GuildID, library, scope, search, 0, false)
+		rep = b.answerPage(c, m.GuildID, library, scope, search, nil, false)
 		if followUp && len(rep.embeds) > 0 {
 			first, _ := fitEscaped(oneLine(b.threadQuestion(m.ChannelID, m.GuildID)), maxEchoRunes/2)
 			rep.content = echo("**Follow-up:**", question) + " · *read with the thread's question:* " + first + scopeNote(scope)

@@ -214,7 +214,7 @@ func (b *Bot) button(c *call, data discordgo.MessageComponentInteractionData) {
 			case pageCompare, pageRead:
 				return textReply(msgExpired, true)
 			}
-			rep := b.answerPage(c, p.guildID, p.library, p.collection, p.query, p.next, true)
+			rep := b.answerPage(c, p.guildID, p.library, p.collection, p.query, p, true)
 			if len(rep.embeds) > 0 {
 				rep.content = echo("**More for:**", p.query) + scopeNote(p.collection)
 			}

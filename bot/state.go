@@ -72,8 +72,10 @@ type page struct {
 	offset   int // index of the first item shown
 	next     int // index of the first item of the next page
 	results  []retrieval.Result
-	// pinned says results[0] is the answer moderators pinned to query.
+	// pinned says results[0] is the answer moderators pinned to query;
+	// skip is that quote, which the pages after the first leave out.
 	pinned bool
+	skip   *retrieval.Result
 	// counts holds the number of paragraphs of each result's source, for
 	// the bounds of Previous and Next (0: not known).
 	counts []int

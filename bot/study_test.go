@@ -156,6 +156,15 @@ func TestAsk_Pinned(t *testing.T) {
 		footers = append(footers, e.Footer.Text)
 	}
 	assert.NotContains(t, strings.Join(footers, " "), "quote #11")
+	assert.NotContains(t, strings.Join(footers, " "), "quote #13", "the pinned quote is not shown again on later pages")
+	assert.Contains(t, strings.Join(footers, " "), "quote #14", "the page goes on after the pinned quote")
+
+	// Find sources on a message asking the pinned question shows the pin
+	// too, privately.
+	calls = b.Do(t, interaction(t, "find_sources", "CONTENT", "Why did Russia go to war?"))
+	found := calls[len(calls)-1].msg(t)
+	require.NotEmpty(t, found.Embeds)
+	assert.True(t, strings.HasPrefix(found.Embeds[0].Author.Name, "📌 Pinned by moderators"), found.Embeds[0].Author.Name)
 
 	// Another wording gets no pin; an unanswerable question is recorded
 	// as a gap.
