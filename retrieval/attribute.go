@@ -1738,11 +1738,14 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 			start = z.tokenAt(z.sentenceOf(z.toks[qt-1].Start).Start)
 		}
 		var m *mention
-		if qt > start && z.toks[qt-1].text == ":" {
-			m = z.mentionBackward(start, qt-1) // `Rep. Trey Gowdy (R-S.C.): "…"`
-		}
-		if m == nil && qt > start+1 && strings.EqualFold(z.toks[start].text, "as") {
+		if qt > start+1 && strings.EqualFold(z.toks[start].text, "as") {
 			m = z.subjectAt(start+1, qt, true) // `As The Post's Dana Milbank puts it, "…"`
+		}
+		if m == nil && qt > start && z.toks[qt-1].text == ":" {
+			// `Rep. Trey Gowdy (R-S.C.): "…"`; not `As X put it:`.
+			if c := z.mentionBackward(start, qt-1); c != nil && c.pronun == "" {
+				m = c
+			}
 		}
 		if from := z.afterIntro(start, qt); m == nil && from >= 0 {
 			if m = z.subjectAt(from, qt, true); m == nil {
