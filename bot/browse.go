@@ -211,7 +211,7 @@ func (b *Bot) button(c *call, data discordgo.MessageComponentInteractionData) {
 				return b.quotesPage(c, p.guildID, p.library, p.collection, p.query, p.next, true)
 			case pageSources:
 				return b.sourcesPage(c, p.guildID, p.library, p.next)
-			case pageCompare, pageRead:
+			case pageCompare, pageRead, pageDaily:
 				return textReply(msgExpired, true)
 			}
 			rep := b.answerPage(c, p.guildID, p.library, p.collection, p.query, p, true)

@@ -92,15 +92,16 @@ func (b *Bot) postDaily(ctx context.Context, d retrieval.Daily, now time.Time) {
 		log.Error("pick daily quote", "err", err)
 		return
 	}
-	rep := dailyReply(r)
+	c := &call{ctx: ctx, log: log}
+	rep := b.dailyReply(c, d, r)
 	rep.clamp()
 	if _, err := b.session().ChannelMessageSendComplex(d.Channel, &discordgo.MessageSend{
-		Content: rep.content, Embeds: rep.embeds, AllowedMentions: noMentions(),
+		Content: rep.content, Embeds: rep.embeds, Components: rep.components, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx)); err != nil {
 		log.Error("post daily quote", "err", err)
 		return
 	}
-	b.recordCited(&call{ctx: ctx, log: log}, d.Library, d.Channel, []retrieval.Result{r})
+	b.recordCited(c, d.Library, d.Channel, []retrieval.Result{r})
 	log.Info("daily quote posted", "quote", r.QuoteID)
 }
 
@@ -114,9 +115,19 @@ func (b *Bot) session() Responder {
 	return b.Session
 }
 
-// dailyReply is the daily quote's message: one card under a heading.
-func dailyReply(r retrieval.Result) reply {
-	return reply{content: "**📅 Quote of the day**", embeds: cards([]retrieval.Result{r})}
+// dailyReply is the daily quote's message: one card under a heading,
+// in the server's layout and, like any quote card, with Open, ◀ Previous,
+// Next ▶ and Cite unless the server turned buttons off. They work for
+// StateTTL, as an answer's do.
+func (b *Bot) dailyReply(c *call, d retrieval.Daily, r retrieval.Result) reply {
+	rep := reply{embeds: cards([]retrieval.Result{r})}
+	if guildID, ok := strings.CutPrefix(d.Library, LibraryName("")); ok && guildID != "" {
+		p := &page{guildID: guildID, library: d.Library, kind: pageDaily, collection: d.Collection,
+			results: []retrieval.Result{r}, next: 1}
+		rep = b.renderAnswer(c, p, b.look(c.ctx, c, d.Library), false, false)
+	}
+	rep.content = "**📅 Quote of the day**"
+	return rep
 }
 
 // parseClock reads a time of day written HH:MM (or H:MM) as minutes after

@@ -54,6 +54,7 @@ const (
 	pageConfirm                    // a /source remove waiting for its confirmation
 	pageCompare                    // /compare: one quote per speaker
 	pageRead                       // one paragraph of a source, read from a card
+	pageDaily                      // the daily quote's card
 )
 
 // page is one page of results as shown, with what the next page needs.

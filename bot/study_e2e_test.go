@@ -561,6 +561,17 @@ func TestE2E_Daily(t *testing.T) {
 	require.Len(t, day1, 1, "one post on the first day, however often the scheduler looks")
 	assert.Contains(t, day1[0].text(), "Quote of the day")
 	require.Len(t, day1[0].Embeds, 1)
+	// Like any quote card, it can be read in context and cited.
+	for _, label := range []string{"◀ Previous", "Open", "Next ▶", "Cite"} {
+		day1[0].button(t, label)
+	}
+	assert.NotContains(t, strings.Join(day1[0].customIDs(), " "), "v1:up:", "no 👍/👎 on a quote nobody asked for")
+	open1, _ := e.press(day1[0], sDailyChan, sMemberID, "Open")
+	assert.Equal(t, ephemeral, open1.Flags&ephemeral)
+	require.Len(t, open1.Embeds, 1)
+	assert.Contains(t, open1.Embeds[0].Description, "**", "the quote is marked in its paragraph")
+	cite1, _ := e.press(day1[0], sDailyChan, sMemberID, "Cite")
+	assert.Contains(t, cite1.text(), "Mute Egede")
 
 	// A restart: the bot and the index go, new ones open the same file.
 	require.NoError(t, e.b.Close())

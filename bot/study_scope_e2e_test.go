@@ -229,6 +229,7 @@ func TestE2E_DailyChannelScope(t *testing.T) {
 				CheckLimits(t, rc)
 				msg := rc.msg(t)
 				require.Len(t, msg.Embeds, 1)
+				assert.Empty(t, msg.Components, "buttons are off")
 				sm := quoteIDRE.FindStringSubmatch(msg.Embeds[0].Footer.Text)
 				require.NotNil(t, sm, msg.Embeds[0].Footer.Text)
 				text, ok := byID[sm[1]]
@@ -238,6 +239,9 @@ func TestE2E_DailyChannelScope(t *testing.T) {
 		}
 		return out
 	}
+	// The server's settings shape the daily card as they do answers.
+	_, m = e.run(slashIn(sUkraineChan, sModID, mod, "settings", fakediscord.Subcommand("answers", fakediscord.StringOpt("buttons", "off"))))
+	require.Contains(t, m.text(), "Saved")
 	clock.Advance(time.Hour) // 06:00 on the first day
 	for day := range len(want) + 1 {
 		tick()
