@@ -84,6 +84,12 @@ func (ix *Index) Open() error {
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
+	} else {
+		// Readers run side by side under WAL. Keep a few connections
+		// open between questions rather than database/sql's default two:
+		// each holds its page cache and its prepared statements, which a
+		// reopened connection would build again.
+		db.SetMaxIdleConns(maxIdleConns)
 	}
 	ix.db = db
 
@@ -104,6 +110,9 @@ func (ix *Index) Open() error {
 // ingest appends to; each miss is a read from the OS. Pages are allocated
 // as they are used, so a small database never takes it all.
 const pageCacheKiB = 32 << 10
+
+// maxIdleConns is how many connections the pool keeps open when idle.
+const maxIdleConns = 4
 
 // dataSourceName builds the go-sqlite3 DSN for path.
 //
@@ -548,10 +557,19 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 			hiddenSpans = append(hiddenSpans, q.Span)
 		}
 	}
-	for _, para := range a.Paragraphs {
-		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO paragraphs (source_id, idx, span_start, span_end) VALUES (?, ?, ?, ?)`,
-			id, para.Index, para.Start, para.End); err != nil {
+	// The inserts below run without ctx's cancellation: go-sqlite3 runs
+	// each Exec under a cancellable context on a goroutine of its own, a
+	// hand-off between threads per row that cost more than the insert
+	// itself. ctx is checked between rows instead, and the caller's
+	// transaction takes everything back.
+	ectx := context.WithoutCancel(ctx)
+	para, err := tx.PrepareContext(ctx, `INSERT INTO paragraphs (source_id, idx, span_start, span_end) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return dbError(err)
+	}
+	defer para.Close()
+	for _, pg := range a.Paragraphs {
+		if _, err := para.ExecContext(ectx, id, pg.Index, pg.Start, pg.End); err != nil {
 			return fmt.Errorf("insert paragraph: %w", dbError(err))
 		}
 	}
@@ -561,7 +579,7 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 		st := summarizeSource(text)
 		sum = &st
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO source_terms (source_id, tokens, terms) VALUES (?, ?, ?)`,
+	if _, err := tx.ExecContext(ectx, `INSERT OR REPLACE INTO source_terms (source_id, tokens, terms) VALUES (?, ?, ?)`,
 		id, sum.tokens, sum.terms); err != nil {
 		return fmt.Errorf("insert source terms: %w", dbError(err))
 	}
@@ -582,7 +600,10 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 	}
 	defer sent.Close()
 	for _, s := range a.Sentences {
-		r, err := sent.ExecContext(ctx, id, s.Paragraph, s.Start, s.End)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := sent.ExecContext(ectx, id, s.Paragraph, s.Start, s.End)
 		if err != nil {
 			return fmt.Errorf("insert sentence: %w", dbError(err))
 		}
@@ -593,7 +614,7 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 		if err != nil {
 			return dbError(err)
 		}
-		if _, err := unit.ExecContext(ctx, ResultPassage, libID, id, nil, sid, s.Start, s.End, s.Paragraph,
+		if _, err := unit.ExecContext(ectx, ResultPassage, libID, id, nil, sid, s.Start, s.End, s.Paragraph,
 			text[s.Start:s.End], "", "", "", false, 0.0, overlapsAny(s.Span, hiddenSpans)); err != nil {
 			return fmt.Errorf("insert passage: %w", dbError(err))
 		}
@@ -612,8 +633,11 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 		if m := q.SpeakerMention; m != nil {
 			ms, me = m.Start, m.End
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		hidden := p.isHidden(i)
-		r, err := quote.ExecContext(ctx, id, q.Text, q.Start, q.End, q.Paragraph, q.Speaker, q.SpeakerTitle,
+		r, err := quote.ExecContext(ectx, id, q.Text, q.Start, q.End, q.Paragraph, q.Speaker, q.SpeakerTitle,
 			q.SpeakerKind, ms, me, q.Confidence, q.Fragment, hidden)
 		if err != nil {
 			return fmt.Errorf("insert quote: %w", dbError(err))
@@ -625,7 +649,7 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 		if err != nil {
 			return dbError(err)
 		}
-		if _, err := unit.ExecContext(ctx, ResultQuote, libID, id, qid, nil, q.Start, q.End, q.Paragraph,
+		if _, err := unit.ExecContext(ectx, ResultQuote, libID, id, qid, nil, q.Start, q.End, q.Paragraph,
 			q.Text, q.Speaker, q.SpeakerTitle, q.SpeakerKind, q.Fragment, q.Confidence, hidden); err != nil {
 			return fmt.Errorf("insert quote unit: %w", dbError(err))
 		}

@@ -75,22 +75,77 @@ func isTokenRune(r rune) bool {
 
 // tokenize calls fn with each lower-cased token of text, in order. Invalid
 // UTF-8 bytes decode to U+FFFD, which is not a token rune, so they separate
-// tokens and never reach fn.
+// tokens and never reach fn. A token may share memory with text: clone it to
+// keep it beyond text's life.
+//
+// Reranking tokenises every candidate, so plain ASCII tokens, nearly all of
+// them in English text, are handed over as slices of text (lower-cased in a
+// reused buffer when needed) instead of being built rune by rune.
 func tokenize(text string, fn func(tok string)) {
+	var buf []byte
 	var b strings.Builder
+	start := -1    // byte offset of the current ASCII run, or -1
+	upper := false // the current ASCII run has an upper-case letter
+	flushASCII := func(end int) {
+		if start < 0 {
+			return
+		}
+		tok := text[start:end]
+		start = -1
+		if !upper {
+			fn(tok)
+			return
+		}
+		buf = append(buf[:0], tok...)
+		for i, c := range buf {
+			if 'A' <= c && c <= 'Z' {
+				buf[i] = c + 'a' - 'A'
+			}
+		}
+		fn(string(buf))
+	}
 	flush := func() {
 		if b.Len() > 0 {
 			fn(b.String())
 			b.Reset()
 		}
 	}
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf && b.Len() == 0 {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				if start < 0 {
+					start, upper = i, false
+				}
+			case 'A' <= c && c <= 'Z':
+				if start < 0 {
+					start, upper = i, false
+				}
+				upper = true
+			default:
+				flushASCII(i)
+			}
+			i++
+			continue
+		}
+		// A token with a non-ASCII letter: build it rune by rune, from the
+		// start of its ASCII part.
+		if start >= 0 {
+			for _, r := range text[start:i] {
+				b.WriteRune(unicode.ToLower(r))
+			}
+			start = -1
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
 		if r != utf8.RuneError && isTokenRune(r) {
 			b.WriteRune(unicode.ToLower(r))
 			continue
 		}
 		flush()
 	}
+	flushASCII(len(text))
 	flush()
 }
 

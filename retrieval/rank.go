@@ -160,12 +160,27 @@ var candidateCollectionSQL = candidateQuery(`
 // candidateQuery returns the candidate query with more conditions on u,
 // bounded to the best ?4 hits or not, scoring at most scored hits.
 func candidateQuery(and string, bounded bool, scored string) string {
-	cut, kept := "", "0"
+	return candidateBoostedQuery(and, bounded, scored, 0)
+}
+
+// candidateBoostedQuery is candidateQuery whose cut also counts boosts
+// common terms: for each, an FTS5 expression (?6, ?8, ...) selecting the
+// hits that hold the term, and the weight (?7, ?9, ...) taken off such a
+// hit's bm25 (more negative is better) before the cut. See planMatch.
+func candidateBoostedQuery(and string, bounded bool, scored string, boosts int) string {
+	cut, kept, score := "", "0", "bm25"
 	if bounded {
 		cut = `
 		ORDER BY bm25, id
 		LIMIT ?4`
 		kept = "(SELECT COUNT(*) FROM hits)"
+	}
+	var ctes strings.Builder
+	for i := range boosts {
+		fmt.Fprintf(&ctes, `, b%d AS MATERIALIZED (
+		SELECT rowid AS id FROM units_fts WHERE units_fts MATCH ?%d
+	)`, i, 6+2*i)
+		score += fmt.Sprintf(" - ?%d * (id IN b%d)", 7+2*i, i)
 	}
 	return `
 	WITH scored AS MATERIALIZED (
@@ -174,8 +189,8 @@ func candidateQuery(and string, bounded bool, scored string) string {
 		WHERE units_fts MATCH ?1
 		ORDER BY rowid
 		LIMIT ` + scored + `
-	), hits AS MATERIALIZED (
-		SELECT id, bm25 FROM scored` + cut + `
+	)` + ctes.String() + `, hits AS MATERIALIZED (
+		SELECT id, ` + score + ` AS bm25 FROM scored` + cut + `
 	)
 	SELECT u.id, u.kind, u.source_id, u.span_start, u.span_end, u.paragraph, u.text, u.speaker,
 		u.speaker_title, u.speaker_kind, u.fragment, u.confidence, COALESCE(u.quote_id, 0),
@@ -258,7 +273,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	}
 	// Both expressions quote a subset of QueryTerms with matchTerms: what
 	// MatchQuery would build from fewer words, and just as safe.
-	plan := planMatch(match)
+	plan := planMatch(match, st.units)
 	cands, err := ix.candidates(ctx, st, collID, plan)
 	if err == nil && len(cands) == 0 && plan.strict {
 		// The strict expression found nothing to rank: ask for any term,
@@ -313,7 +328,14 @@ func (ix *Index) candidates(ctx context.Context, st libStats, collID int64, plan
 	if st.libraries > 1 {
 		cut = maxCandidates * otherLibrariesFactor
 	}
-	cands, err := ix.queryCandidates(ctx, candidateBoundedSQL, plan.expr, st.id, maxCandidates, cut, plan.limit)
+	query, args := candidateBoundedSQL, []any{plan.expr, st.id, maxCandidates, cut, plan.limit}
+	if len(plan.boosts) > 0 {
+		query = candidateBoostedQuery("", true, "?5", len(plan.boosts))
+		for _, b := range plan.boosts {
+			args = append(args, b.expr, b.weight)
+		}
+	}
+	cands, err := ix.queryCandidates(ctx, query, args...)
 	if err != nil || len(cands) >= maxCandidates {
 		return cands, err
 	}
@@ -485,6 +507,8 @@ const (
 	// maxScoredRows is how many rows bm25 may be computed for: at 1 to
 	// 2.5 µs a row (FTS5.md §2 and our own measure), a few milliseconds.
 	maxScoredRows = 2000
+	// maxBoosts is how many common terms planMatch turns into boosts.
+	maxBoosts = 4
 )
 
 // matchPlan is the FTS5 expression for a question's candidates and the
@@ -492,7 +516,15 @@ const (
 type matchPlan struct {
 	expr   string
 	limit  int
-	strict bool // expr leaves out rows the OR of every term matches
+	strict bool    // expr leaves out rows the OR of every term matches
+	boosts []boost // common terms that lift the hits holding them
+}
+
+// boost lifts the hits of a strict expression that also hold a common
+// term: expr matches them, and weight is taken off their bm25.
+type boost struct {
+	expr   string
+	weight float64
 }
 
 // planMatch returns the expression for the candidates of ms.
@@ -502,31 +534,45 @@ type matchPlan struct {
 // than the rest of the answer, and most of those rows hold one common word
 // of the question and nothing else: rerank would rank them low anyway, for
 // their coverage. Then only the rarest terms that fit in the budget are
-// OR-ed; rerank still weighs the common ones in every candidate. They are
-// not even paired with a rare one: FTS5's bm25 counts the rows of every
-// phrase of the expression once per query (for its IDF), which for a
-// common term costs as much as the rows it saves.
+// OR-ed. Left at that, the best candidates by bm25 would be the rare terms'
+// shortest rows, and the one sentence holding every word of a question
+// could fall below the cut; so each of a few common terms becomes a boost:
+// the hits that also hold it (the rare expression AND the term, which FTS5
+// answers by walking the rare doclists and seeking in the common one) have
+// the term's IDF taken off their bm25, about what bm25 would add for one
+// occurrence. The common term is not put in the scored expression itself:
+// bm25 reads every doclist of its expression once per query for the IDF,
+// which for a common term costs as much as the rows it saves.
 //
 // When every term is common, a row needs the two rarest, and the first
 // maxScoredRows such rows are scored (FTS5 returns hits in rowid order and
 // stops there), so the work of one question is bounded whatever the
 // library's size.
-func planMatch(ms matchSet) matchPlan {
+func planMatch(ms matchSet, units int) matchPlan {
 	if ms.cheap() {
 		return matchPlan{expr: ms.all(), limit: -1}
 	}
 	var rare []string
 	budget := maxScoredRows
-	for _, qt := range ms { // rarest first
-		if qt.df > budget {
-			break
-		}
-		rare = append(rare, group(qt))
-		budget -= qt.df
+	i := 0
+	for ; i < len(ms) && ms[i].df <= budget; i++ { // rarest first
+		rare = append(rare, group(ms[i]))
+		budget -= ms[i].df
 	}
 	switch {
 	case len(rare) > 0:
-		return matchPlan{expr: strings.Join(rare, " OR "), limit: -1, strict: true}
+		plan := matchPlan{expr: strings.Join(rare, " OR "), limit: -1, strict: true}
+		scored := plan.expr
+		if len(rare) > 1 {
+			scored = "(" + scored + ")"
+		}
+		for j := i; j < len(ms) && j < i+maxBoosts; j++ {
+			plan.boosts = append(plan.boosts, boost{
+				expr:   scored + " AND " + group(ms[j]),
+				weight: max(math.Log((float64(units)-float64(ms[j].df)+0.5)/(float64(ms[j].df)+0.5)), 1e-6),
+			})
+		}
+		return plan
 	case len(ms) == 1:
 		return matchPlan{expr: group(ms[0]), limit: maxScoredRows}
 	}

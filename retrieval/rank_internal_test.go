@@ -3,9 +3,12 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -428,31 +431,45 @@ func TestPrefixRunes(t *testing.T) {
 
 func TestPlanMatch(t *testing.T) {
 	qt := func(df int, terms ...string) queryTerm { return queryTerm{norm: terms[0], terms: terms, df: df} }
+	const units = 1_000_000
 	for _, tt := range []struct {
 		name   string
 		ms     matchSet
 		expr   string
 		limit  int
 		strict bool
+		boosts []string
 	}{
 		{"Cheap", matchSet{qt(10, "ryabkov"), qt(900, "russia", "russian")},
-			`"ryabkov" OR "russia" OR "russian"`, -1, false},
+			`"ryabkov" OR "russia" OR "russian"`, -1, false, nil},
 		{"RareWithinBudget", matchSet{qt(40, "ryabkov"), qt(maxScoredRows-50, "arctic"), qt(30_000, "russia")},
-			`"ryabkov" OR "arctic"`, -1, true},
-		{"RareOverBudgetStops", matchSet{qt(40, "ryabkov"), qt(maxScoredRows, "arctic"), qt(30_000, "russia")},
-			`"ryabkov"`, -1, true},
+			`"ryabkov" OR "arctic"`, -1, true, []string{`("ryabkov" OR "arctic") AND "russia"`}},
+		{"RareOverBudgetStops", matchSet{qt(40, "ryabkov"), qt(maxScoredRows, "arctic"), qt(30_000, "russia", "russian")},
+			`"ryabkov"`, -1, true, []string{`"ryabkov" AND "arctic"`, `"ryabkov" AND ("russia" OR "russian")`}},
+		{"BoostsCapped", matchSet{qt(40, "a1"), qt(3000, "c1"), qt(3001, "c2"), qt(3002, "c3"), qt(3003, "c4"), qt(3004, "c5")},
+			`"a1"`, -1, true, []string{`"a1" AND "c1"`, `"a1" AND "c2"`, `"a1" AND "c3"`, `"a1" AND "c4"`}},
 		{"OneCommon", matchSet{qt(30_000, "russia", "russian")},
-			`("russia" OR "russian")`, maxScoredRows, false},
+			`("russia" OR "russian")`, maxScoredRows, false, nil},
 		{"AllCommon", matchSet{qt(20_000, "said"), qt(30_000, "russia", "russian"), qt(40_000, "year")},
-			`"said" AND ("russia" OR "russian")`, maxScoredRows, true},
+			`"said" AND ("russia" OR "russian")`, maxScoredRows, true, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := planMatch(tt.ms)
+			got := planMatch(tt.ms, units)
 			assert.Equal(t, tt.expr, got.expr)
 			assert.Equal(t, tt.limit, got.limit)
 			assert.Equal(t, tt.strict, got.strict)
+			var boosts []string
+			for _, b := range got.boosts {
+				boosts = append(boosts, b.expr)
+				assert.Greater(t, b.weight, 0.0)
+			}
+			assert.Equal(t, tt.boosts, boosts)
 		})
 	}
+	// A rarer common term lifts more.
+	got := planMatch(matchSet{qt(40, "a1"), qt(3000, "c1"), qt(30_000, "c2")}, units)
+	require.Len(t, got.boosts, 2)
+	assert.Greater(t, got.boosts[0].weight, got.boosts[1].weight)
 }
 
 // TestSearch_BoundedWork checks that a library large enough for planMatch
@@ -486,4 +503,53 @@ func TestSearch_BoundedWork(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, res)
 	assert.Contains(t, res[0].Text, "Grain prices")
+}
+
+// referenceTokenize is tokenize as it was written first, rune by rune: the
+// fast path must split and lower-case exactly as it did.
+func referenceTokenize(text string, fn func(tok string)) {
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			fn(b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		if r != utf8.RuneError && isTokenRune(r) {
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		flush()
+	}
+	flush()
+}
+
+func TestTokenize_MatchesReference(t *testing.T) {
+	collect := func(f func(string, func(string)), text string) []string {
+		var out []string
+		f(text, func(tok string) { out = append(out, strings.Clone(tok)) })
+		return out
+	}
+	texts := []string{
+		"", " ", "a", "A", "Hello, World!", "don't stop", "C++ and me@x.com", "ubuntu 20.04",
+		"José Ñúñez said «Привет»", "naïve café", "abcÉdef", "ÉCOLE Normale", "x\xffy", "\xff", "a\xe2\x80\x99s",
+		"日本語のテキスト mixed ASCII", "ǅemal İstanbul ΣΑΣ", "tab\tnew\nline", "12abc34 AbC9", "end é",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("aZ9 .-'éÉßİ\u2019日\ufffd")
+	for range 2000 {
+		n := rng.IntN(12)
+		var b strings.Builder
+		for range n {
+			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		if rng.IntN(10) == 0 {
+			b.WriteByte(0xff)
+		}
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
+		assert.Equal(t, collect(referenceTokenize, text), collect(tokenize, text), "%q", text)
+	}
 }

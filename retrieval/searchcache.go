@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -139,7 +140,7 @@ func sharedNorm(tok string) string {
 	if len(sharedNorms.m) >= maxSharedNorms {
 		sharedNorms.m = make(map[string]string)
 	}
-	sharedNorms.m[tok] = n
+	sharedNorms.m[strings.Clone(tok)] = n // tok may be a slice of a long text
 	sharedNorms.Unlock()
 	return n
 }
