@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/verbatim-bot/verbatim/data"
 )
 
 // The fixture under testdata/polnear is hand-written (no PolNeAR text): two
@@ -188,4 +191,51 @@ func TestAnalyze_NotQuote(t *testing.T) {
 	assert.True(t, a.cues[0].notQuote, "a title nobody says")
 	assert.False(t, a.cues[1].notQuote, "attributed")
 	assert.True(t, a.cues[2].notQuote, "a scare quote")
+}
+
+// TestPronounSample re-reads the hand-checked sample of pronoun speakers
+// (data/eval/pronouns.jsonl, drawn from PolNeAR dev) against Analyze: every
+// sampled quotation must still be attributed to its pronoun and resolved
+// to the name that was checked, so that a change to resolution forces a
+// fresh check of the verdict by hand; and the right verdicts must stay at
+// 80% or more.
+func TestPronounSample(t *testing.T) {
+	if _, err := os.Stat(polnearDev); err != nil {
+		t.Skipf("no PolNeAR dev split at %s (the evaluation data is not checked out): %v", polnearDev, err)
+	}
+	f, err := data.Eval.Open("eval/pronouns.jsonl")
+	require.NoError(t, err)
+	defer f.Close()
+	type entry struct{ Article, Quote, Pronoun, Resolved, Verdict string }
+	right, total := 0, 0
+	analyses := make(map[string]Analysis)
+	texts := make(map[string]string)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e entry
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &e))
+		total++
+		if e.Verdict == "right" {
+			right++
+		}
+		if _, ok := analyses[e.Article]; !ok {
+			b, err := os.ReadFile(polnearDev + "/text/" + e.Article + ".txt")
+			require.NoError(t, err)
+			texts[e.Article] = string(b)
+			analyses[e.Article] = Analyze(string(b))
+		}
+		text, found := texts[e.Article], false
+		for _, q := range analyses[e.Article].Quotes {
+			if strings.HasPrefix(q.Text, e.Quote) && q.SpeakerMention != nil && strings.EqualFold(text[q.SpeakerMention.Start:q.SpeakerMention.End], e.Pronoun) {
+				found = true
+				assert.Equal(t, e.Resolved, q.Speaker, "%s %q: resolution changed; re-check the verdict by hand", e.Article, e.Quote)
+				break
+			}
+		}
+		assert.True(t, found, "%s %q: no longer attributed to %q", e.Article, e.Quote, e.Pronoun)
+	}
+	require.NoError(t, sc.Err())
+	assert.Equal(t, 50, total)
+	t.Logf("pronoun sample: %d/%d right", right, total)
+	assert.GreaterOrEqual(t, float64(right)/float64(total), 0.8)
 }
