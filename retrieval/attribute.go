@@ -622,6 +622,12 @@ func (z *analyzer) nounPhrase(i, k int) *mention {
 // its own to the verb before (`X said …, adding that "…"`).
 func (z *analyzer) leftCue(start, qt int) (*mention, int) {
 	m, v := z.nearestCue(start, qt)
+	if m != nil && m.kind == KindDocument && m.ent == nil && strings.HasSuffix(strings.ToLower(z.toks[v].text), "ing") && z.tokenAt(m.End) == v {
+		// `she released a statement saying "…"`: the statement is hers.
+		if s := z.clauseSubject(start, z.tokenAt(m.Start)); s != nil {
+			return s, v
+		}
+	}
 	if m == nil && v > start {
 		// `X said …, adding that "…"`, `X said … and added "…"`: the
 		// subject of a participle or a second verb is the earlier one's.
