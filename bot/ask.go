@@ -293,6 +293,9 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 		}
 	}
 	rep.clamp()
+	// Into the thread's study packet before the answer shows (see
+	// deferredAnswer).
+	b.recordCited(c, library, m.ChannelID, rep.shown)
 	failIfGone := false
 	sent, err := r.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Content:         rep.content,
@@ -305,11 +308,8 @@ func (b *Bot) HandleMessage(ctx context.Context, r Responder, self string, m *di
 		c.log.Error("reply to mention", "err", err)
 		return
 	}
-	if len(rep.shown) > 0 && sent != nil {
-		if !followUp {
-			b.threads.put(sent.ID, starter{guildID: m.GuildID, question: search, collection: scope})
-		}
-		b.recordCited(c, library, m.ChannelID, rep.shown)
+	if len(rep.shown) > 0 && sent != nil && !followUp {
+		b.threads.put(sent.ID, starter{guildID: m.GuildID, question: search, collection: scope})
 	}
 }
 

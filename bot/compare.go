@@ -80,21 +80,22 @@ func (b *Bot) compare(c *call, data discordgo.ApplicationCommandInteractionData)
 const msgNobodyOnTopic = "**Nobody in this server's library is quoted on that.** /compare shows what different people said, " +
 	"so it needs attributed quotes on the topic. Try other words, or `/ask` for passages."
 
-// deferredAnswer defers a public answer, completes it with f's reply and
-// then, when it shows results, adds them to the channel's study packet
-// and remembers the message as one that starts follow-up threads on
-// question (asked in the returned collection scope).
+// deferredAnswer defers a public answer, completes it with f's reply and,
+// when it shows results, adds them to the channel's study packet and
+// remembers the message as one that starts follow-up threads on question
+// (asked in the returned collection scope). The quotes go into the packet
+// before the answer shows, so that an /export right after it has them.
 func (b *Bot) deferredAnswer(c *call, f func(ctx context.Context) (reply, string), question string) {
 	if !b.deferReply(c, false) {
 		return
 	}
 	rep, scope := f(c.ctx)
+	b.recordCited(c, LibraryName(c.i.GuildID), c.i.ChannelID, rep.shown)
 	msg := b.edit(c, rep)
 	if msg == nil || len(rep.shown) == 0 {
 		return
 	}
 	b.threads.put(msg.ID, starter{guildID: c.i.GuildID, question: question, collection: scope})
-	b.recordCited(c, LibraryName(c.i.GuildID), c.i.ChannelID, rep.shown)
 }
 
 // recordCited adds rs to the study packet of the channel or thread; a

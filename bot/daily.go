@@ -95,13 +95,13 @@ func (b *Bot) postDaily(ctx context.Context, d retrieval.Daily, now time.Time) {
 	c := &call{ctx: ctx, log: log}
 	rep := b.dailyReply(c, d, r)
 	rep.clamp()
+	b.recordCited(c, d.Library, d.Channel, []retrieval.Result{r})
 	if _, err := b.session().ChannelMessageSendComplex(d.Channel, &discordgo.MessageSend{
 		Content: rep.content, Embeds: rep.embeds, Components: rep.components, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx)); err != nil {
 		log.Error("post daily quote", "err", err)
 		return
 	}
-	b.recordCited(c, d.Library, d.Channel, []retrieval.Result{r})
 	log.Info("daily quote posted", "quote", r.QuoteID)
 }
 
