@@ -270,6 +270,14 @@ func TestE2E_Study(t *testing.T) {
 		assert.Contains(t, a.Embeds[0].Description, "**2.**")
 		assert.NotContains(t, a.Embeds[0].Description, "**3.**", "two results")
 		assert.Equal(t, "Open 1", a.Components[0].Components[0].Label)
+		// An @mention answer is shaped by the same settings.
+		botUser := f.BotUser()
+		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, e2eChan, sMemberID,
+			"<@"+botUser.ID+"> Why did Russia go to war in Ukraine?", botUser))
+		mm := asRecorded(f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)).msg(t)
+		require.Len(t, mm.Embeds, 1, "compact: one card")
+		assert.Contains(t, mm.Embeds[0].Description, "**2.**")
+		assert.NotContains(t, mm.Embeds[0].Description, "**3.**", "two results")
 
 		set(sModID, mod, fakediscord.StringOpt("layout", "full"), fakediscord.StringOpt("feedback", "off"))
 		a = ask(e2eChan, "Why did Russia go to war in Ukraine?")
@@ -279,6 +287,11 @@ func TestE2E_Study(t *testing.T) {
 		set(sModID, mod, fakediscord.StringOpt("buttons", "off"))
 		a = ask(e2eChan, "Why did Russia go to war in Ukraine?")
 		assert.Empty(t, a.Components, "buttons off")
+		f.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate(fakediscord.DefaultGuildID, e2eChan, sMemberID,
+			"<@"+botUser.ID+"> Why did Russia go to war in Ukraine?", botUser))
+		mm = asRecorded(f.WaitRequest(t, 5*time.Second, fakediscord.IsChannelMessage)).msg(t)
+		require.NotEmpty(t, mm.Embeds)
+		assert.Empty(t, mm.Components, "buttons off in @mention answers too")
 
 		m = set(sModID, mod, fakediscord.IntOpt("results", 9))
 		assert.Contains(t, m.text(), "Nothing was changed")
@@ -303,6 +316,17 @@ func TestE2E_Study(t *testing.T) {
 		up, down, err = ix.Feedback(ctx, library, shown.ID)
 		require.NoError(t, err)
 		assert.Equal(t, [2]int{0, 1}, [2]int{up, down}, "one vote per member, changed")
+
+		// Moderators turn feedback off: the buttons already shown stop
+		// counting votes.
+		_, m := e.run(slashIn(e2eChan, sModID, mod, "settings", fakediscord.Subcommand("answers", fakediscord.StringOpt("feedback", "off"))))
+		require.Contains(t, m.text(), "Saved")
+		assert.Contains(t, vote("👍").text(), "Feedback is turned off")
+		up, down, err = ix.Feedback(ctx, library, shown.ID)
+		require.NoError(t, err)
+		assert.Equal(t, [2]int{0, 1}, [2]int{up, down}, "not counted")
+		_, m = e.run(slashIn(e2eChan, sModID, mod, "settings", fakediscord.Subcommand("answers", fakediscord.StringOpt("feedback", "on"))))
+		require.Contains(t, m.text(), "Saved")
 	})
 
 	t.Run("Gaps", func(t *testing.T) {
@@ -329,6 +353,11 @@ func TestE2E_Study(t *testing.T) {
 		csv := string(r.Files[0].Data)
 		assert.True(t, strings.HasPrefix(csv, "question,asked,down,last_asked"), csv)
 		assert.Contains(t, csv, "apple strudel")
+		// Most asked first: the strudel (twice) before the answer voted 👎
+		// (once), which is listed as such.
+		assert.True(t, strings.HasPrefix(m.Embeds[0].Description, "**1.** What is the recipe for apple strudel? — asked 2×"), m.Embeds[0].Description)
+		assert.Contains(t, m.Embeds[0].Description, "**2.** Why did Russia go to war in Ukraine? — asked 1×, 👎 1")
+		assert.Contains(t, csv, "\nWhy did Russia go to war in Ukraine?,1,1,")
 	})
 
 	t.Run("Pins", func(t *testing.T) {
