@@ -24,6 +24,21 @@ type fakeStudy struct {
 	cited   map[string][]retrieval.Result
 	dailies []retrieval.Daily
 	gaps    []string
+	calls   []string // the curator actions that reached it
+}
+
+// called notes a curator action.
+func (s *fakeStudy) called(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, method)
+}
+
+// Calls returns the curator actions that reached the study so far.
+func (s *fakeStudy) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.calls...)
 }
 
 var _ bot.Study = (*fakeStudy)(nil)
@@ -72,6 +87,7 @@ func (s *fakeStudy) RecordGap(ctx context.Context, library, question string) err
 }
 
 func (s *fakeStudy) Gaps(ctx context.Context, library string, limit int) ([]retrieval.Gap, error) {
+	s.called("Gaps")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []retrieval.Gap
@@ -82,6 +98,7 @@ func (s *fakeStudy) Gaps(ctx context.Context, library string, limit int) ([]retr
 }
 
 func (s *fakeStudy) Pin(ctx context.Context, library string, actor retrieval.Actor, question string, quoteID int64) error {
+	s.called("Pin")
 	if quoteID != 11 {
 		return retrieval.ErrUnknownQuote
 	}
@@ -89,6 +106,7 @@ func (s *fakeStudy) Pin(ctx context.Context, library string, actor retrieval.Act
 }
 
 func (s *fakeStudy) Unpin(ctx context.Context, library string, actor retrieval.Actor, question string) error {
+	s.called("Unpin")
 	return retrieval.ErrNoPin
 }
 
@@ -106,6 +124,7 @@ func (s *fakeStudy) Pinned(ctx context.Context, library, collection, question st
 }
 
 func (s *fakeStudy) SetDaily(ctx context.Context, actor retrieval.Actor, d retrieval.Daily) error {
+	s.called("SetDaily")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dailies = append(s.dailies, d)
@@ -113,6 +132,7 @@ func (s *fakeStudy) SetDaily(ctx context.Context, actor retrieval.Actor, d retri
 }
 
 func (s *fakeStudy) StopDaily(ctx context.Context, library string, actor retrieval.Actor, channel string) error {
+	s.called("StopDaily")
 	return retrieval.ErrNoDaily
 }
 
@@ -177,4 +197,37 @@ func TestAsk_Pinned(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, gs, 1)
 	assert.Equal(t, "What is the capital of France?", gs[0].Question)
+}
+
+// TestStudy_CuratorOnly sends every study-group command that changes or
+// reads what curators keep (/daily, /pin, /unpin, /gaps, /settings
+// answers) as a plain member: each is refused privately and reaches
+// neither the study features nor the settings. A moderator's do.
+func TestStudy_CuratorOnly(t *testing.T) {
+	cmds := []cmd{
+		{name: "daily", options: sub("start", strOpt("time", "09:30"))},
+		{name: "daily", options: sub("stop")},
+		{name: "pin", options: `[` + strOpt("question", "Why did Russia go to war?") + `,` + intOpt("quote", 11) + `]`},
+		{name: "unpin", options: `[` + strOpt("question", "Why did Russia go to war?") + `]`},
+		{name: "gaps"},
+		{name: "settings", options: sub("answers", strOpt("layout", "compact"))},
+	}
+	cur := &fakeCurator{}
+	st := &fakeStudy{}
+	b := newCurateBot(t, nil, cur)
+	b.Study = st
+	for _, c := range cmds {
+		c.perms = permsMember
+		m := final(t, b.Do(t, c.interaction(t)))
+		assert.Contains(t, m.text(), "Only members who can manage this server", c.name)
+	}
+	assert.Empty(t, st.Calls(), "a refused member reached the study features")
+	assert.Empty(t, cur.Changes(), "a refused member changed a setting")
+
+	for _, c := range cmds {
+		m := final(t, b.Do(t, c.interaction(t)))
+		assert.NotContains(t, m.text(), "Only members who can manage this server", c.name)
+	}
+	assert.Equal(t, []string{"SetDaily", "StopDaily", "Pin", "Unpin", "Gaps"}, st.Calls())
+	assert.NotEmpty(t, cur.Changes(), "the moderator's settings are saved")
 }
