@@ -231,3 +231,40 @@ func TestStudy_CuratorOnly(t *testing.T) {
 	assert.Equal(t, []string{"SetDaily", "StopDaily", "Pin", "Unpin", "Gaps"}, st.Calls())
 	assert.NotEmpty(t, cur.Changes(), "the moderator's settings are saved")
 }
+
+// TestAnswerSettings_EveryAnswer: the server's answer settings (compact
+// layout, two results, no buttons) shape /ask, @mention and Find sources
+// answers alike.
+func TestAnswerSettings_EveryAnswer(t *testing.T) {
+	settings := map[string]string{"layout": "compact", "results": "2", "buttons": "off"}
+	cur := &fakeCurator{SettingFn: func(ctx context.Context, library, key string) (string, error) {
+		return settings[key], nil
+	}}
+	b := newCurateBot(t, &fakeLibrary{SearchFn: pagedSearch(sampleResults)}, cur)
+	b.Study = &fakeStudy{PinnedFn: func(string) (retrieval.Result, bool) { return retrieval.Result{}, false }}
+	check := func(name string, m message) {
+		t.Helper()
+		require.Len(t, m.Embeds, 1, "%s: compact is one card", name)
+		assert.Contains(t, m.Embeds[0].Description, "**2.**", name)
+		assert.NotContains(t, m.Embeds[0].Description, "**3.**", "%s: two results", name)
+		assert.Empty(t, m.Components, "%s: no buttons", name)
+	}
+	calls := b.Do(t, askInteraction(t, "Why did Russia go to war?"))
+	check("/ask", calls[len(calls)-1].msg(t))
+	calls = b.Do(t, interaction(t, "find_sources", "CONTENT", "Russia only invaded because of NATO"))
+	check("Find sources", calls[len(calls)-1].msg(t))
+	r := newRecorder()
+	b.HandleMessage(context.Background(), r, botUserID,
+		mentionMessage(t, "<@"+botUserID+"> why did Russia go to war?", aliceID, false, botUserID))
+	rs := r.Calls()
+	require.Len(t, rs, 1)
+	CheckLimits(t, rs[0])
+	check("@mention", rs[0].msg(t))
+
+	// With the defaults: full cards, three results, buttons.
+	settings = map[string]string{}
+	calls = b.Do(t, askInteraction(t, "Why did Russia go to war?"))
+	m := calls[len(calls)-1].msg(t)
+	assert.Len(t, m.Embeds, 3)
+	assert.NotEmpty(t, m.Components)
+}
