@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -210,18 +212,41 @@ func New(tb testing.TB, opts ...Option) *Server {
 func (s *Server) Redirect(sess *discordgo.Session) {
 	pool := x509.NewCertPool()
 	pool.AddCert(s.srv.Certificate())
+	tr := redirect(sess, s.srv.Listener.Addr().String(), pool)
+	s.mu.Lock()
+	s.transports = append(s.transports, tr)
+	s.mu.Unlock()
+}
+
+// Endpoint returns the fake's address and its TLS certificate in PEM, so
+// that another process (a test binary run as a child, standing for a
+// second bot process) can point its session at the fake with RedirectTo.
+func (s *Server) Endpoint() (addr string, certPEM []byte) {
+	return s.srv.Listener.Addr().String(),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+}
+
+// RedirectTo is Redirect for a fake running in another process, known by
+// its Endpoint.
+func RedirectTo(sess *discordgo.Session, addr string, certPEM []byte) error {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(certPEM) {
+		return errors.New("fakediscord: RedirectTo: no certificate in certPEM")
+	}
+	redirect(sess, addr, pool)
+	return nil
+}
+
+func redirect(sess *discordgo.Session, addr string, pool *x509.CertPool) *http.Transport {
 	tlsCfg := &tls.Config{RootCAs: pool, ServerName: "example.com", MinVersion: tls.VersionTLS12}
-	addr := s.srv.Listener.Addr().String()
 	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", addr)
 	}
 	tr := &http.Transport{DialContext: dial, TLSClientConfig: tlsCfg.Clone()}
-	s.mu.Lock()
-	s.transports = append(s.transports, tr)
-	s.mu.Unlock()
 	sess.Client = &http.Client{Transport: tr, Timeout: 20 * time.Second}
 	sess.Dialer = &websocket.Dialer{NetDialContext: dial, TLSClientConfig: tlsCfg.Clone(), HandshakeTimeout: 10 * time.Second}
+	return tr
 }
 
 // ApplicationID returns the application id interactions carry.
