@@ -149,7 +149,7 @@ func inText(style CiteStyle, c CiteInfo, speaker string, it markup) string {
 			who = ""
 		}
 		if who == "" {
-			who = `"` + titleOr(c.Title, "Untitled web page") + `"`
+			who = `"` + quotedTitleOr(c.Title, "Untitled web page") + `"`
 		}
 		if speaker != "" {
 			return "(qtd. in " + who + ")"
@@ -221,7 +221,7 @@ func mlaEntry(c CiteInfo, as []author, it markup) string {
 	if len(as) > 0 && !(c.Site != "" && sameName(c.Site, c.Author)) {
 		b.WriteString(endWith(mlaAuthors(as), ".") + " ")
 	}
-	b.WriteString(`"` + endWith(titleOr(c.Title, "Untitled web page"), ".") + `"`)
+	b.WriteString(`"` + endWith(quotedTitleOr(c.Title, "Untitled web page"), ".") + `"`)
 	var rest []string
 	if c.Site != "" {
 		rest = append(rest, it(c.Site))
@@ -251,7 +251,7 @@ func chicagoEntry(c CiteInfo, as []author, it markup) string {
 	if len(as) > 0 {
 		parts = append(parts, endWith(chicagoAuthors(as), "."))
 	}
-	parts = append(parts, `"`+endWith(titleOr(c.Title, "Untitled web page"), ".")+`"`)
+	parts = append(parts, `"`+endWith(quotedTitleOr(c.Title, "Untitled web page"), ".")+`"`)
 	var pub []string
 	if c.Site != "" {
 		pub = append(pub, c.Site)
@@ -297,7 +297,7 @@ func chicagoNote(c CiteInfo, as []author, speaker string, it markup) string {
 	}
 	// The comma or period after the title goes inside the quotation
 	// marks, unless the title ends with its own mark.
-	title := titleOr(c.Title, "Untitled web page")
+	title := quotedTitleOr(c.Title, "Untitled web page")
 	mark := ","
 	if len(rest) == 0 {
 		mark = "."
@@ -688,12 +688,15 @@ func chicagoDate(t time.Time) string {
 }
 
 // endWith appends p unless s already ends with terminal punctuation (a
-// title ending "?" takes no added period or comma).
+// title ending "?" takes no added period or comma). After closing
+// quotation marks p goes inside them, as American usage (APA, MLA,
+// Chicago) puts periods and commas: 'a compromise.' not 'a compromise'.
 func endWith(s, p string) string {
-	if strings.ContainsAny(lastRune(s), ".?!") {
+	body := strings.TrimRight(s, "'\"\u2019\u201d")
+	if strings.ContainsAny(lastRune(body), ".?!") {
 		return s
 	}
-	return s + p
+	return body + p + s[len(body):]
 }
 
 func lastRune(s string) string {
@@ -710,6 +713,16 @@ func titleOr(title, untitled string) string {
 	}
 	return untitled
 }
+
+// quotedTitleOr is titleOr for a title set in double quotation marks (MLA
+// and Chicago): the title's own double marks become single ones, as both
+// styles want for a quotation inside a quoted title (MLA 9 §6.20, CMOS 17
+// §14.177), so that the marks still pair up.
+func quotedTitleOr(title, untitled string) string {
+	return innerQuotes.Replace(titleOr(title, untitled))
+}
+
+var innerQuotes = strings.NewReplacer(`"`, "'", "\u201c", "\u2018", "\u201d", "\u2019")
 
 func sameName(a, b string) bool {
 	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))

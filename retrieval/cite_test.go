@@ -251,3 +251,31 @@ func TestCite(t *testing.T) {
 		}
 	})
 }
+
+// A title that holds a quotation: MLA and Chicago set the title in double
+// marks, so its own double marks become single ones (MLA 9 §6.20, CMOS 17
+// §14.177); APA sets the title without marks and keeps them as they are.
+// All three put the period inside closing marks.
+func TestBibliography_QuotationInTitle(t *testing.T) {
+	for _, title := range []string{
+		`Ukraine's concession "is not really a compromise"`,
+		"Ukraine's concession \u201cis not really a compromise\u201d",
+	} {
+		c := retrieval.CiteInfo{Title: title, Published: "2025-12-14"}
+		curly := strings.ContainsRune(title, '\u201c')
+		inner := `'is not really a compromise.'`
+		if curly {
+			inner = "\u2018is not really a compromise.\u2019"
+		}
+		assert.Equal(t, `"Ukraine's concession `+inner+`" 14 Dec. 2025.`,
+			retrieval.Bibliography(retrieval.CiteMLA, c), "MLA, %s", title)
+		assert.Equal(t, `"Ukraine's concession `+inner+`" December 14, 2025.`,
+			retrieval.Bibliography(retrieval.CiteChicago, c), "Chicago, %s", title)
+		closing := `"`
+		if curly {
+			closing = "\u201d"
+		}
+		assert.Equal(t, strings.TrimSuffix(title, closing)+"."+closing+" (2025, December 14).",
+			retrieval.Bibliography(retrieval.CiteAPA, c), "APA, %s", title)
+	}
+}
