@@ -17,6 +17,7 @@ import (
 var (
 	_ bot.Library = (*retrieval.Index)(nil)
 	_ bot.Curator = (*retrieval.Index)(nil)
+	_ bot.Study   = (*retrieval.Index)(nil)
 	_ bot.Fetcher = (*retrieval.Fetcher)(nil)
 )
 
