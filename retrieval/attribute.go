@@ -985,12 +985,16 @@ func (z *analyzer) subjectBefore(start, k int) *mention {
 				commas = append(commas, c)
 			}
 		}
+		if m := z.openingName(start, k); m != nil && m.kind == KindPerson {
+			// `Clinton, during a town hall meeting in Columbus, Ohio,
+			// said`, `Meg Whitman, who runs Hewlett Packard Enterprise,
+			// said`: the person opening the clause, whatever the asides.
+			return m
+		}
 		if m := z.mentionBackward(start, k-1); m != nil && m.pronun == "" && m.ent != nil {
 			return m // `Gov. John Kasich (R-OH), said`
 		}
 		if m := z.openingName(start, k); m != nil {
-			// `Clinton, during a town hall meeting in Columbus, Ohio,
-			// said`: the name opening the clause, whatever the asides.
 			return m
 		}
 		var first *mention
@@ -1766,8 +1770,14 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 				inherit(&out[i], out[j], confUnresolved)
 				z.nearestMention(&out[i], q)
 				cues[i].rule = ruleGuess
+				continue
 			}
-			continue
+			// `Valastro praised Christie's leadership. "We need …"`: a
+			// quotation opening a sentence, after one that quotes
+			// nothing, is likeliest the words of that sentence's subject.
+			if m = z.previousSubject(q, qt); m == nil {
+				continue
+			}
 		}
 		mm, _ := z.resolve(m, min(q.outer.Start, m.Start))
 		out[i].SpeakerMention = &Span{mm.Start, mm.End}
@@ -1775,6 +1785,30 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 		out[i].Confidence = confUnresolved
 		cues[i].rule = ruleGuess
 	}
+}
+
+// previousSubject returns the named subject (or pronoun) opening the
+// sentence before quotation q (at token qt), in the same paragraph, when q
+// opens its own sentence and nothing in the paragraph before it is quoted:
+// after someone else's words, a name in between leaves the speaker open.
+func (z *analyzer) previousSubject(q quotation, qt int) *mention {
+	if qt == 0 || !z.startsSentence(q) || z.paraOf[qt-1] != z.paraOf[qt] {
+		return nil
+	}
+	for i := qt - 1; i >= 0 && z.paraOf[i] == z.paraOf[qt]; i-- {
+		if z.toks[i].kind == tkQuote {
+			return nil
+		}
+	}
+	ps := z.tokenAt(z.sentenceOf(z.toks[qt-1].Start).Start)
+	from := z.afterIntro(ps, qt)
+	if from < 0 {
+		return nil
+	}
+	if m := z.subjectAt(from, qt, true); m != nil {
+		return m
+	}
+	return z.nominalSubject(from, qt)
 }
 
 // previousSpeaker returns the index of the latest quotation before i,
