@@ -478,6 +478,7 @@ func (z *analyzer) runsOn(q quotation, qt int) bool {
 // comma or dash, then `X said`, `said X` or `according to X`. When loose
 // (see runsOn), a verb that is not a listed cue word also reads as one.
 func (z *analyzer) rightCue(i, end int, loose bool) *mention {
+	qt := i - 1
 	for i < end && z.toks[i].kind == tkPunct && strings.Contains(",—–-'’", z.toks[i].text) {
 		i++ // also the stray mark of `''…,''' said X`
 	}
@@ -514,6 +515,13 @@ func (z *analyzer) rightCue(i, end int, loose bool) *mention {
 			return m
 		}
 		return z.nounPhrase(i+1, z.phraseEnd(i+1, end))
+	}
+	if clauseOpeners[z.toks[i].text] && !z.sentenceInitial(qt) {
+		// `X said he was "…" and Y calling it`, `X refers to him as
+		// "…," while Y refers`: a clause of its own after a quotation
+		// inside a sentence, not a cue for it; but `"…" because …, he
+		// said` ends on one.
+		return nil
 	}
 	// `X said`: a mention, perhaps with an appositive, then a verb.
 	for j := i + 1; j < end && j <= i+maxSubjectTokens; j++ {
