@@ -1755,6 +1755,13 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 			// sentence of its own: the subject of the one before.
 			start = z.tokenAt(z.sentenceOf(z.toks[qt-1].Start).Start)
 		}
+		if h := z.headline(qt); h != nil {
+			out[i].SpeakerMention = &Span{h.Start, h.End}
+			out[i].Speaker, out[i].SpeakerKind = h.name, h.kind
+			out[i].Confidence = confUnresolved
+			cues[i].rule = ruleGuess
+			continue
+		}
 		var m *mention
 		if qt > start+1 && strings.EqualFold(z.toks[start].text, "as") {
 			m = z.subjectAt(start+1, qt, true) // `As The Post's Dana Milbank puts it, "…"`
@@ -1793,6 +1800,35 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 		out[i].Confidence = confUnresolved
 		cues[i].rule = ruleGuess
 	}
+}
+
+// headline returns the headline in capitals that opens the paragraph of
+// the quotation at token qt and runs up to it, as in news digests
+// (`HOW CHINA'S DECLINE AFFECTS THE WORLD "China's slowdown …"`): the
+// quotation is the story's, and PolNeAR names the headline as its source.
+func (z *analyzer) headline(qt int) *mention {
+	p := qt
+	for p > 0 && z.paraOf[p-1] == z.paraOf[qt] {
+		p--
+	}
+	words := 0
+	for i := p; i < qt; i++ {
+		t := z.toks[i]
+		switch {
+		case t.kind == tkQuote:
+			return nil
+		case t.kind == tkWord:
+			if strings.ToUpper(t.text) != t.text || strings.ToLower(t.text) == t.text {
+				return nil
+			}
+			words++
+		}
+	}
+	if words < 3 {
+		return nil
+	}
+	text := z.text[z.toks[p].Start:z.toks[qt-1].End]
+	return &mention{Span: Span{z.toks[p].Start, z.toks[qt-1].End}, text: text, name: text, kind: KindDocument}
 }
 
 // previousSubject returns the named subject (or pronoun) opening the
