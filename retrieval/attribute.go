@@ -262,7 +262,11 @@ func (z *analyzer) attribute(q quotation) attribution {
 	if m := z.signature(qt); m != nil {
 		return resolved(m, ruleRight, -1)
 	}
-	// 2. A reporting verb before it.
+	// 2. A reporting verb before it; before a colon, the subject of the
+	// clause it closes (`When Y suggested …, X fired back: "…"`).
+	if m, v := z.colonSubject(sentStart, qt); m != nil {
+		return resolved(m, ruleLeft, z.clauseAfter(v, qt))
+	}
 	if m, v := z.leftCue(sentStart, qt); m != nil {
 		return resolved(m, ruleLeft, z.clauseAfter(v, qt))
 	}
@@ -1800,6 +1804,40 @@ func (z *analyzer) guesses(qs []quotation, out []Quote, cues []quoteCue) {
 		out[i].Confidence = confUnresolved
 		cues[i].rule = ruleGuess
 	}
+}
+
+// colonSubject returns the subject of the clause that a colon right
+// before token qt closes, and its verb's token, when that clause opens after a comma (or at
+// token start) with a name or pronoun and a verb: `When Y suggested …, X
+// fired back forcefully: "…"`.
+func (z *analyzer) colonSubject(start, qt int) (*mention, int) {
+	if qt-1 <= start || z.toks[qt-1].text != ":" {
+		return nil, -1
+	}
+	c := qt - 2
+	for c > start && z.toks[c].kind == tkWord {
+		c--
+	}
+	if c > start && z.toks[c].text != "," || c == qt-2 {
+		return nil, -1
+	}
+	if c > start || z.toks[c].kind != tkWord {
+		c++
+	}
+	m := z.subjectAt(c, qt-1, true)
+	if m == nil {
+		return nil, -1
+	}
+	v := z.tokenAt(m.End)
+	if v >= qt-1 || !z.verbAt(v) {
+		return nil, -1
+	}
+	for k := v + 1; k < qt-1; k++ {
+		if w := z.toks[k].text; clauseOpeners[w] || w == "as" {
+			return nil, -1 // `X said as the heckler yelled:`
+		}
+	}
+	return m, v
 }
 
 // headline returns the headline in capitals that opens the paragraph of
