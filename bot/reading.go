@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -115,20 +114,7 @@ func readButtons(state string, r retrieval.Result, at, count int) []discordgo.Me
 // f's reply: at once if f is ready within DeferAfter, otherwise after a
 // silent acknowledgement (DEFERRED_UPDATE_MESSAGE) through an edit.
 func (b *Bot) answerUpdate(c *call, f func(ctx context.Context) reply) {
-	done := make(chan reply, 1)
-	go func() { done <- f(c.ctx) }()
-	t := time.NewTimer(b.DeferAfter)
-	defer t.Stop()
-	select {
-	case rep := <-done:
-		b.updateMessage(c, rep)
-	case <-t.C:
-		ok := b.deferCurated(c, true)
-		rep := <-done
-		if ok {
-			b.edit(c, rep)
-		}
-	}
+	b.answerOrDefer(c, f, b.updateMessage, func() bool { return b.deferCurated(c, true) })
 }
 
 // Citation styles a citation message offers, by action.

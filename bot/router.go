@@ -209,15 +209,23 @@ func (b *Bot) deferred(c *call, ephemeral bool, f func(ctx context.Context) repl
 // DeferAfter; otherwise it defers (ephemeral as given) and edits the
 // response when f is done. The goroutine running f is always waited for.
 func (b *Bot) answer(c *call, ephemeral bool, f func(ctx context.Context) reply) {
+	b.answerOrDefer(c, f, b.send, func() bool { return b.deferReply(c, ephemeral) })
+}
+
+// answerOrDefer runs f; if its reply is ready within DeferAfter it goes
+// out through now, otherwise deferral acknowledges the interaction and the
+// reply follows as an edit (unless the acknowledgement failed). The
+// goroutine running f is always waited for.
+func (b *Bot) answerOrDefer(c *call, f func(ctx context.Context) reply, now func(*call, reply), deferral func() bool) {
 	done := make(chan reply, 1)
 	go func() { done <- f(c.ctx) }()
 	t := time.NewTimer(b.DeferAfter)
 	defer t.Stop()
 	select {
 	case rep := <-done:
-		b.send(c, rep)
+		now(c, rep)
 	case <-t.C:
-		ok := b.deferReply(c, ephemeral)
+		ok := deferral()
 		rep := <-done
 		if ok {
 			b.edit(c, rep)

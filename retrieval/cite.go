@@ -463,39 +463,24 @@ func initials(given string) string {
 }
 
 // apaName: "Smith, J. M." (a suffix after the initials: "King, M. L., Jr.").
-func (a author) apaName() string {
-	if a.group != "" {
-		return a.group
-	}
-	s := a.family + ", " + initials(a.given)
-	if a.suffix != "" {
-		s += ", " + a.suffix
-	}
-	return s
-}
+func (a author) apaName() string { return a.name(a.family + ", " + initials(a.given)) }
 
 // invertedName: "Smith, Jane" (MLA and Chicago's first author).
-func (a author) invertedName() string {
-	if a.group != "" {
-		return a.group
-	}
-	s := a.family + ", " + a.given
-	if a.suffix != "" {
-		s += ", " + a.suffix
-	}
-	return s
-}
+func (a author) invertedName() string { return a.name(a.family + ", " + a.given) }
 
 // fullName: "Jane Smith" (MLA and Chicago's other authors, Chicago notes).
-func (a author) fullName() string {
+func (a author) fullName() string { return a.name(a.given + " " + a.family) }
+
+// name is a group's name as it stands, or a person's names arranged as
+// person has them, followed by the suffix after a comma.
+func (a author) name(person string) string {
 	if a.group != "" {
 		return a.group
 	}
-	s := a.given + " " + a.family
 	if a.suffix != "" {
-		s += ", " + a.suffix
+		return person + ", " + a.suffix
 	}
-	return s
+	return person
 }
 
 func (a author) short() string {
