@@ -34,7 +34,11 @@ func (ix *Index) PlainSearch(ctx context.Context, library, question string, k in
 	if err != nil {
 		return nil, err
 	}
-	rows, err := ix.db.QueryContext(ctx, plainSQL, match, libID, k)
+	query, arg := plainSQL, any(match)
+	if ix.dialect == dialectPostgres {
+		query, arg = pgPlainSQL, QueryTerms(question)
+	}
+	rows, err := ix.db.QueryContext(ctx, query, arg, libID, k)
 	if err != nil {
 		return nil, fmt.Errorf("plain search %q: %w", library, dbError(err))
 	}

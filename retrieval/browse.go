@@ -143,7 +143,7 @@ func (ix *Index) Passage(ctx context.Context, library string, sourceID int64, pa
 	var p Passage
 	var text []byte
 	err = ix.db.QueryRowContext(ctx, `
-		SELECT p.span_start, p.span_end, substr(CAST(s.text AS BLOB), p.span_start + 1, p.span_end - p.span_start)
+		SELECT p.span_start, p.span_end, `+ix.dialect.byteSubstr("s.text", "p.span_start", "p.span_end - p.span_start")+`
 		FROM paragraphs p JOIN sources s ON s.id = p.source_id
 		WHERE p.source_id = ? AND p.idx = ? AND s.library_id = ?`,
 		sourceID, paragraph, libID).Scan(&p.Start, &p.End, &text)

@@ -405,7 +405,7 @@ func (ix *Index) FixQuote(ctx context.Context, library string, actor Actor, id i
 	sameName := strings.EqualFold(q.Speaker, speaker)
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE quotes SET speaker = ?, speaker_title = ?, speaker_kind = ?, confidence = ?,
-			mention_start = CASE WHEN ?5 THEN mention_start END, mention_end = CASE WHEN ?5 THEN mention_end END
+			mention_start = CASE WHEN ?5 <> 0 THEN mention_start END, mention_end = CASE WHEN ?5 <> 0 THEN mention_end END
 		WHERE source_id = ?6 AND text = ?7`,
 		o.speaker, o.title, o.kind, o.confidence(), sameName, q.SourceID, q.Text); err != nil {
 		return Quote{}, fmt.Errorf("fix quote %d: %w", id, dbError(err))
@@ -506,8 +506,9 @@ func syncHiddenUnits(ctx context.Context, tx *sql.Tx, id int64) error {
 		UPDATE units SET hidden = 1 - hidden
 		WHERE source_id = ?1 AND hidden <> CASE
 			WHEN kind = 'quote' THEN (SELECT q.hidden FROM quotes q WHERE q.id = units.quote_id)
-			ELSE EXISTS (SELECT 1 FROM quotes q WHERE q.source_id = ?1 AND q.hidden = 1
-				AND q.span_start < units.span_end AND units.span_start < q.span_end)
+			WHEN EXISTS (SELECT 1 FROM quotes q WHERE q.source_id = ?1 AND q.hidden = 1
+				AND q.span_start < units.span_end AND units.span_start < q.span_end) THEN 1
+			ELSE 0
 		END`, id)
 	return dbError(err)
 }
@@ -835,7 +836,7 @@ func (ix *Index) Collections(ctx context.Context, library string) ([]Collection,
 		SELECT c.name, cs.source_id
 		FROM collections c LEFT JOIN collection_sources cs ON cs.collection_id = c.id
 		WHERE c.library_id = ?
-		ORDER BY c.name COLLATE NOCASE, c.id, cs.source_id`, libID)
+		ORDER BY `+ix.dialect.nocase("c.name")+`, c.id, cs.source_id`, libID)
 	if err != nil {
 		return nil, fmt.Errorf("library %q collections: %w", library, dbError(err))
 	}

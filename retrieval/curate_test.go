@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for refuseAudit
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -905,11 +906,7 @@ func TestCuration_AuditFailureRollsBack(t *testing.T) {
 	id := res[0].Source.ID
 	doubt := MustQuote(t, ix, "news", "doubt")
 
-	db, err := sql.Open("sqlite3", ix.Path)
-	require.NoError(t, err)
-	defer db.Close()
-	_, err = db.Exec(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END`)
-	require.NoError(t, err)
+	allowAudit := refuseAudit(t, ix.Path)
 
 	before := snapshot(t, ix, "news")
 	title := "New title"
@@ -939,8 +936,7 @@ func TestCuration_AuditFailureRollsBack(t *testing.T) {
 		MustCheckFTS(t, ix)
 	}
 
-	_, err = db.Exec(`DROP TRIGGER refuse_audit`)
-	require.NoError(t, err)
+	allowAudit()
 	require.NoError(t, ix.SetSetting(ctx, "news", curator, "k", "v"))
 }
 
@@ -985,4 +981,30 @@ func TestCuration_Isolation(t *testing.T) {
 	// And b's collection of the same name restricts b's search to nothing.
 	_, err = ix.Search(ctx, retrieval.Query{Library: "b", Text: "doubt alliance", Collection: "Mine"})
 	require.ErrorIs(t, err, retrieval.ErrNoMatch)
+}
+
+// refuseAudit makes every insert into the audit log of the database at path
+// fail, through a trigger of that database's own kind, until the function
+// it returns is called.
+func refuseAudit(t *testing.T, path string) (allow func()) {
+	t.Helper()
+	driver, create, drop := "sqlite3",
+		`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+		`DROP TRIGGER refuse_audit`
+	if retrieval.IsPostgresURL(path) {
+		driver, create, drop = "pgx", `
+			CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'audit refused'; END $$;
+			CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
+			`DROP TRIGGER refuse_audit ON audit_log`
+	}
+	db, err := sql.Open(driver, path)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	_, err = db.Exec(create)
+	require.NoError(t, err)
+	return func() {
+		_, err := db.Exec(drop)
+		require.NoError(t, err)
+	}
 }

@@ -641,6 +641,15 @@ const baselineSQL = `
 // OR-ed, stop words and all. It returns ErrEmptyQuery when there is no
 // token.
 func BaselineMatch(text string) (string, error) {
+	terms := baselineTerms(text)
+	if len(terms) == 0 {
+		return "", ErrEmptyQuery
+	}
+	return matchTerms(terms), nil
+}
+
+// baselineTerms is every token of text, lower-cased, de-duplicated.
+func baselineTerms(text string) []string {
 	var terms []string
 	seen := make(map[string]bool)
 	tokenize(text, func(tok string) {
@@ -649,10 +658,7 @@ func BaselineMatch(text string) (string, error) {
 			terms = append(terms, tok)
 		}
 	})
-	if len(terms) == 0 {
-		return "", ErrEmptyQuery
-	}
-	return matchTerms(terms), nil
+	return terms
 }
 
 // baselineHits ranks with plain bm25: up to limit units (of source only,
@@ -666,7 +672,11 @@ func (gl *goldLibrary) baselineHits(ctx context.Context, ix *Index, text string,
 	if err != nil {
 		return nil, err
 	}
-	rows, err := ix.db.QueryContext(ctx, baselineSQL, match, libID, limit, source)
+	query, arg := baselineSQL, any(match)
+	if ix.dialect == dialectPostgres {
+		query, arg = pgBaselineSQL, baselineTerms(text)
+	}
+	rows, err := ix.db.QueryContext(ctx, query, arg, libID, limit, source)
 	if err != nil {
 		return nil, dbError(err)
 	}

@@ -44,7 +44,8 @@ type Index struct {
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 
-	db *sql.DB
+	db      *sql.DB
+	dialect dialect
 
 	// cacheMu guards the prepared statements and the document-frequency
 	// cache (searchcache.go).
@@ -57,7 +58,9 @@ type Index struct {
 	analyze func(text string) Analysis
 }
 
-// NewIndex returns an Index for the database file at path. Call Open before use.
+// NewIndex returns an Index for the database at path: a SQLite file, or a
+// PostgreSQL database when path is a postgres:// URL (see postgres.go).
+// Call Open before use.
 func NewIndex(path string) *Index {
 	return &Index{Path: path, Now: time.Now, Logger: slog.Default()}
 }
@@ -72,6 +75,9 @@ func (ix *Index) Open() error {
 	}
 	if ix.Logger == nil {
 		ix.Logger = slog.Default()
+	}
+	if IsPostgresURL(ix.Path) {
+		return ix.openPostgres()
 	}
 	db, err := sql.Open("sqlite3", dataSourceName(ix.Path))
 	if err != nil {
@@ -159,7 +165,7 @@ func (ix *Index) migrate(ctx context.Context) error {
 	if _, err := ix.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", dbError(err))
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	names, err := fs.Glob(ix.migrations(), "*migrations/*.sql")
 	if err != nil {
 		return err
 	}
@@ -181,6 +187,12 @@ func (ix *Index) migrateFile(ctx context.Context, name string) error {
 	}
 	defer func() { _ = tx.Rollback() }()
 
+	if ix.dialect == dialectPostgres {
+		// Processes starting side by side take turns (see pgMigrateLock).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgMigrateLock); err != nil {
+			return dbError(err)
+		}
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
 		return dbError(err)
@@ -188,7 +200,7 @@ func (ix *Index) migrateFile(ctx context.Context, name string) error {
 	if n != 0 {
 		return nil
 	}
-	buf, err := fs.ReadFile(migrationFS, name)
+	buf, err := fs.ReadFile(ix.migrations(), name)
 	if err != nil {
 		return err
 	}
@@ -210,6 +222,12 @@ func (ix *Index) migrateFile(ctx context.Context, name string) error {
 // transactions). It rewrites the whole index, so it belongs after a bulk
 // ingest or in a maintenance job, not after every document.
 func (ix *Index) Optimize(ctx context.Context) error {
+	if ix.dialect == dialectPostgres {
+		if _, err := ix.db.ExecContext(ctx, `ANALYZE`); err != nil {
+			return fmt.Errorf("optimize: %w", dbError(err))
+		}
+		return nil
+	}
 	if _, err := ix.db.ExecContext(ctx, `INSERT INTO units_fts (units_fts) VALUES ('optimize')`); err != nil {
 		return fmt.Errorf("optimize: %w", dbError(err))
 	}
@@ -236,6 +254,9 @@ func (ix *Index) Close() error {
 func dbError(err error) error {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if pe := pgError(err); pe != err {
+		return pe
 	}
 	msg := err.Error()
 	switch {
@@ -496,18 +517,16 @@ func addDoc(ctx context.Context, tx *sql.Tx, libID int64, library string, actor 
 			return AddResult{}, fmt.Errorf("replace source %d: %w", id, dbError(err))
 		}
 	} else {
-		r, err := tx.ExecContext(ctx, `
+		err := tx.QueryRowContext(ctx, `
 			INSERT INTO sources (library_id, title, author, url, published, origin, format, text, sha256, added_at,
 				updated_at, author_id, fetched_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
 			libID, p.Title, p.Author, p.URL, p.Published, nullString(p.Origin), p.Format, p.Text, p.sha,
 			formatTime(now), formatTime(now), p.AuthorID, fetched,
-		)
+		).Scan(&id)
 		if err != nil {
 			return AddResult{}, fmt.Errorf("insert source: %w", dbError(err))
-		}
-		if id, err = r.LastInsertId(); err != nil {
-			return AddResult{}, dbError(err)
 		}
 	}
 
@@ -579,7 +598,8 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 		st := summarizeSource(text)
 		sum = &st
 	}
-	if _, err := tx.ExecContext(ectx, `INSERT OR REPLACE INTO source_terms (source_id, tokens, terms) VALUES (?, ?, ?)`,
+	if _, err := tx.ExecContext(ectx, `INSERT INTO source_terms (source_id, tokens, terms) VALUES (?, ?, ?)
+		ON CONFLICT (source_id) DO UPDATE SET tokens = excluded.tokens, terms = excluded.terms`,
 		id, sum.tokens, sum.terms); err != nil {
 		return fmt.Errorf("insert source terms: %w", dbError(err))
 	}
@@ -594,7 +614,7 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 	defer unit.Close()
 
 	sent, err := tx.PrepareContext(ctx,
-		`INSERT INTO sentences (source_id, paragraph, span_start, span_end) VALUES (?, ?, ?, ?)`)
+		`INSERT INTO sentences (source_id, paragraph, span_start, span_end) VALUES (?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return dbError(err)
 	}
@@ -603,16 +623,12 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r, err := sent.ExecContext(ectx, id, s.Paragraph, s.Start, s.End)
-		if err != nil {
+		var sid int64
+		if err := sent.QueryRowContext(ectx, id, s.Paragraph, s.Start, s.End).Scan(&sid); err != nil {
 			return fmt.Errorf("insert sentence: %w", dbError(err))
 		}
 		if strings.TrimSpace(text[s.Start:s.End]) == "" {
 			continue // nothing to search
-		}
-		sid, err := r.LastInsertId()
-		if err != nil {
-			return dbError(err)
 		}
 		if _, err := unit.ExecContext(ectx, ResultPassage, libID, id, nil, sid, s.Start, s.End, s.Paragraph,
 			text[s.Start:s.End], "", "", "", false, 0.0, overlapsAny(s.Span, hiddenSpans)); err != nil {
@@ -623,7 +639,8 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 	quote, err := tx.PrepareContext(ctx, `
 		INSERT INTO quotes (source_id, text, span_start, span_end, paragraph, speaker, speaker_title, speaker_kind,
 			mention_start, mention_end, confidence, fragment, hidden)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`)
 	if err != nil {
 		return dbError(err)
 	}
@@ -637,17 +654,13 @@ func insertDerived(ctx context.Context, tx *sql.Tx, libID, id int64, p preparedD
 			return err
 		}
 		hidden := p.isHidden(i)
-		r, err := quote.ExecContext(ectx, id, q.Text, q.Start, q.End, q.Paragraph, q.Speaker, q.SpeakerTitle,
-			q.SpeakerKind, ms, me, q.Confidence, q.Fragment, hidden)
-		if err != nil {
+		var qid int64
+		if err := quote.QueryRowContext(ectx, id, q.Text, q.Start, q.End, q.Paragraph, q.Speaker, q.SpeakerTitle,
+			q.SpeakerKind, ms, me, q.Confidence, q.Fragment, hidden).Scan(&qid); err != nil {
 			return fmt.Errorf("insert quote: %w", dbError(err))
 		}
 		if strings.TrimSpace(q.Text) == "" {
 			continue
-		}
-		qid, err := r.LastInsertId()
-		if err != nil {
-			return dbError(err)
 		}
 		if _, err := unit.ExecContext(ectx, ResultQuote, libID, id, qid, nil, q.Start, q.End, q.Paragraph,
 			q.Text, q.Speaker, q.SpeakerTitle, q.SpeakerKind, q.Fragment, q.Confidence, hidden); err != nil {
@@ -832,7 +845,7 @@ func (ix *Index) Quotes(ctx context.Context, f QuoteFilter) ([]Quote, error) {
 	foldInGo := false
 	if f.Speaker != "" {
 		if isASCII(f.Speaker) {
-			query += ` AND q.speaker LIKE ? ESCAPE '\'`
+			query += ` AND q.speaker ` + ix.like() + ` ? ESCAPE '\'`
 			args = append(args, "%"+escapeLike(f.Speaker)+"%")
 		} else {
 			foldInGo = true

@@ -15,6 +15,9 @@ func (ix *Index) SetAnalyzeForTest(f func(text string) Analysis) { ix.analyze = 
 // CheckFTSForTest runs FTS5's integrity check, comparing the index with the
 // units it is built from (rank=1): stale or missing tokens fail it.
 func (ix *Index) CheckFTSForTest(ctx context.Context) error {
+	if ix.dialect == dialectPostgres {
+		return ix.pgCheck(ctx)
+	}
 	_, err := ix.db.ExecContext(ctx, `INSERT INTO units_fts (units_fts, rank) VALUES ('integrity-check', 1)`)
 	return err
 }
@@ -39,6 +42,10 @@ func (ix *Index) CountForTest(ctx context.Context, table string, id int64) (int,
 // straight from the index, with no join to units: it sees stale tokens.
 func (ix *Index) CountMatchesForTest(ctx context.Context, term string) (int, error) {
 	var n int
+	if ix.dialect == dialectPostgres {
+		err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE tsv @@ plainto_tsquery('english', ?)`, term).Scan(&n)
+		return n, err
+	}
 	err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units_fts WHERE units_fts MATCH ?`, matchTerms([]string{term})).Scan(&n)
 	return n, err
 }

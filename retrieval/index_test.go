@@ -15,13 +15,21 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/verbatim-bot/verbatim/internal/pgtest"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 // MustOpenIndex opens an index in a fresh database file under t.TempDir()
 // and closes it when the test ends. The clock is fixed.
+//
+// With VERBATIM_TEST_STORE=postgres the index is a fresh PostgreSQL
+// database instead (internal/pgtest), so that every test written against
+// MustOpenIndex is also a test of the PostgreSQL store.
 func MustOpenIndex(tb testing.TB) *retrieval.Index {
 	tb.Helper()
+	if pgtest.OnPostgres() {
+		return MustOpenIndexAt(tb, pgtest.URL(tb))
+	}
 	return MustOpenIndexAt(tb, filepath.Join(tb.TempDir(), "verbatim.db"))
 }
 

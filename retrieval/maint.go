@@ -21,6 +21,9 @@ func (ix *Index) Check(ctx context.Context) error {
 	if ix.db == nil {
 		return errors.New("check: index is not open")
 	}
+	if ix.dialect == dialectPostgres {
+		return ix.pgCheck(ctx)
+	}
 	problems, err := ix.pragmaRows(ctx, `PRAGMA integrity_check`)
 	if err != nil {
 		return fmt.Errorf("integrity_check: %w", err)
@@ -104,6 +107,9 @@ func (ix *Index) Backup(ctx context.Context, path string) error {
 	}
 	if ix.Path == ":memory:" {
 		return errors.New("backup: an in-memory database has nothing to back up")
+	}
+	if ix.dialect == dialectPostgres {
+		return errors.New("backup: the index is in PostgreSQL; back it up with pg_dump, or copy it to a SQLite file with verbatim migrate-store")
 	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("backup %s: %w", path, fs.ErrExist)

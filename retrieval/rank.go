@@ -278,7 +278,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 	if err == nil && len(cands) == 0 && plan.strict {
 		// The strict expression found nothing to rank: ask for any term,
 		// within the bound.
-		cands, err = ix.candidates(ctx, st, collID, matchPlan{expr: match.all(), limit: maxScoredRows})
+		all := match.allPlan()
+		all.limit = maxScoredRows
+		cands, err = ix.candidates(ctx, st, collID, all)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Library, err)
@@ -321,6 +323,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Result, error) {
 // that. When the filters leave too few of them, the query without that cut
 // decides.
 func (ix *Index) candidates(ctx context.Context, st libStats, collID int64, plan matchPlan) ([]*candidate, error) {
+	if ix.dialect == dialectPostgres {
+		return ix.pgCandidates(ctx, st, collID, plan)
+	}
 	if collID != 0 {
 		return ix.queryCandidates(ctx, candidateCollectionSQL, plan.expr, st.id, maxCandidates, collID)
 	}
@@ -435,12 +440,14 @@ func (ix *Index) weighTerms(ctx context.Context, st libStats, terms []string) ([
 		m := matchTerms(qts[i].terms)
 		df, ok := ix.cachedDF(st, m)
 		if !ok {
-			stmt, err := ix.stmt(ctx, query)
+			var err error
+			if ix.dialect == dialectPostgres {
+				df, err = ix.pgDF(ctx, st, qts[i].terms)
+			} else {
+				df, err = ix.sqliteDF(ctx, query, m, st.id)
+			}
 			if err != nil {
 				return nil, err
-			}
-			if err := stmt.QueryRowContext(ctx, m, st.id).Scan(&df); err != nil {
-				return nil, dbError(err)
 			}
 			ix.storeDF(st, m, df)
 		}
@@ -448,6 +455,20 @@ func (ix *Index) weighTerms(ctx context.Context, st libStats, terms []string) ([
 		qts[i].idf = idf(st.units, df)
 	}
 	return qts, nil
+}
+
+// sqliteDF counts the units that FTS5 matches for m with query (dfSQL or
+// dfOnlyLibrarySQL).
+func (ix *Index) sqliteDF(ctx context.Context, query, m string, libID int64) (int, error) {
+	stmt, err := ix.stmt(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	var df int
+	if err := stmt.QueryRowContext(ctx, m, libID).Scan(&df); err != nil {
+		return 0, dbError(err)
+	}
+	return df, nil
 }
 
 // matchSet is what matchable keeps of a question: its terms that occur in
@@ -514,7 +535,11 @@ const (
 // matchPlan is the FTS5 expression for a question's candidates and the
 // most rows to score (-1: all of them).
 type matchPlan struct {
-	expr   string
+	expr string
+	// groups and and are expr as data, for the PostgreSQL store: the OR
+	// (with and, the AND) of groups, each the OR of its surface terms.
+	groups [][]string
+	and    bool
 	limit  int
 	strict bool    // expr leaves out rows the OR of every term matches
 	boosts []boost // common terms that lift the hits holding them
@@ -524,6 +549,7 @@ type matchPlan struct {
 // term: expr matches them, and weight is taken off their bm25.
 type boost struct {
 	expr   string
+	group  []string // the common term's surface forms, ANDed with the plan's expression
 	weight float64
 }
 
@@ -550,18 +576,20 @@ type boost struct {
 // library's size.
 func planMatch(ms matchSet, units int) matchPlan {
 	if ms.cheap() {
-		return matchPlan{expr: ms.all(), limit: -1}
+		return ms.allPlan()
 	}
 	var rare []string
+	var groups [][]string
 	budget := maxScoredRows
 	i := 0
 	for ; i < len(ms) && ms[i].df <= budget; i++ { // rarest first
 		rare = append(rare, group(ms[i]))
+		groups = append(groups, ms[i].terms)
 		budget -= ms[i].df
 	}
 	switch {
 	case len(rare) > 0:
-		plan := matchPlan{expr: strings.Join(rare, " OR "), limit: -1, strict: true}
+		plan := matchPlan{expr: strings.Join(rare, " OR "), groups: groups, limit: -1, strict: true}
 		scored := plan.expr
 		if len(rare) > 1 {
 			scored = "(" + scored + ")"
@@ -569,14 +597,25 @@ func planMatch(ms matchSet, units int) matchPlan {
 		for j := i; j < len(ms) && j < i+maxBoosts; j++ {
 			plan.boosts = append(plan.boosts, boost{
 				expr:   scored + " AND " + group(ms[j]),
+				group:  ms[j].terms,
 				weight: max(math.Log((float64(units)-float64(ms[j].df)+0.5)/(float64(ms[j].df)+0.5)), 1e-6),
 			})
 		}
 		return plan
 	case len(ms) == 1:
-		return matchPlan{expr: group(ms[0]), limit: maxScoredRows}
+		return matchPlan{expr: group(ms[0]), groups: [][]string{ms[0].terms}, limit: maxScoredRows}
 	}
-	return matchPlan{expr: group(ms[0]) + " AND " + group(ms[1]), limit: maxScoredRows, strict: true}
+	return matchPlan{expr: group(ms[0]) + " AND " + group(ms[1]), groups: [][]string{ms[0].terms, ms[1].terms},
+		and: true, limit: maxScoredRows, strict: true}
+}
+
+// allPlan is the plan matching any term of the set, every hit scored.
+func (ms matchSet) allPlan() matchPlan {
+	plan := matchPlan{expr: ms.all(), limit: -1}
+	for _, qt := range ms {
+		plan.groups = append(plan.groups, qt.terms)
+	}
+	return plan
 }
 
 // group is the OR of one term's surface forms, quoted by matchTerms.

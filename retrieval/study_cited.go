@@ -52,7 +52,7 @@ func (ix *Index) RecordCited(ctx context.Context, library, thread string, rs ...
 	}
 	now := formatTime(ix.Now().UTC())
 	for _, r := range rs {
-		text, err := spanText(ctx, tx, libID, r.Source.ID, r.Start, r.End)
+		text, err := spanText(ctx, tx, ix.dialect, libID, r.Source.ID, r.Start, r.End)
 		if err != nil {
 			return fmt.Errorf("library %q: %w", library, err)
 		}
@@ -75,11 +75,11 @@ func (ix *Index) RecordCited(ctx context.Context, library, thread string, rs ...
 
 // spanText returns the bytes [start, end) of source id of library libID,
 // or ErrUnknownSource, or an error if the span is not in its text.
-func spanText(ctx context.Context, q querier, libID, id int64, start, end int) (string, error) {
+func spanText(ctx context.Context, q querier, d dialect, libID, id int64, start, end int) (string, error) {
 	var text []byte
 	var n int
 	err := q.QueryRowContext(ctx, `
-		SELECT substr(CAST(text AS BLOB), ?1 + 1, ?2 - ?1), length(CAST(text AS BLOB))
+		SELECT `+d.byteSubstr("text", "?1", "?2 - ?1")+`, `+d.byteLength("text")+`
 		FROM sources WHERE id = ?3 AND library_id = ?4`, start, end, id, libID).Scan(&text, &n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("source %d: %w", id, ErrUnknownSource)
@@ -107,7 +107,7 @@ func (ix *Index) Cited(ctx context.Context, library, thread string) ([]Result, e
 	rows, err := ix.db.QueryContext(ctx, `
 		SELECT c.kind, c.text, c.source_id, c.span_start, c.span_end, c.paragraph, c.speaker, c.speaker_title,
 			c.fragment, c.confidence, s.title, s.author, s.url, s.published,
-			substr(CAST(s.text AS BLOB), c.span_start + 1, c.span_end - c.span_start),
+			`+ix.dialect.byteSubstr("s.text", "c.span_start", "c.span_end - c.span_start")+`,
 			COALESCE(q.id, 0), COALESCE(q.speaker, c.speaker), COALESCE(q.speaker_title, c.speaker_title),
 			COALESCE(q.paragraph, c.paragraph),
 			EXISTS (SELECT 1 FROM quotes h WHERE h.source_id = c.source_id AND h.hidden = 1

@@ -333,7 +333,7 @@ func (ix *Index) NextDaily(ctx context.Context, library, channel string, now tim
 		at, libID, channel); err != nil {
 		return Result{}, fmt.Errorf("next daily: %w", dbError(err))
 	}
-	r, _, err := quoteResult(ctx, tx, library, pick.id)
+	r, _, err := quoteResult(ctx, tx, ix.dialect, library, pick.id)
 	if err != nil {
 		return Result{}, err
 	}

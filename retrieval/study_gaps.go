@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -96,7 +97,7 @@ func (ix *Index) Feedback(ctx context.Context, library, messageID string) (up, d
 		return 0, 0, err
 	}
 	err = ix.db.QueryRowContext(ctx, `
-		SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0)
+		SELECT COUNT(*) FILTER (WHERE vote = 1), COUNT(*) FILTER (WHERE vote = -1)
 		FROM feedback WHERE library_id = ? AND message_id = ?`, libID, messageID).Scan(&up, &down)
 	if err != nil {
 		return 0, 0, fmt.Errorf("library %q feedback: %w", library, dbError(err))
@@ -156,17 +157,17 @@ func (ix *Index) Gaps(ctx context.Context, library string, limit int) ([]Gap, er
 		return nil, err
 	}
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = math.MaxInt32 // all
 	}
 	rows, err := ix.db.QueryContext(ctx, `
 		SELECT
-			(SELECT g2.question FROM gaps g2 WHERE g2.library_id = g.library_id AND g2.question_key = g.question_key
+			(SELECT g2.question FROM gaps g2 WHERE g2.library_id = ?1 AND g2.question_key = g.question_key
 				ORDER BY g2.asked_at DESC, g2.id DESC LIMIT 1),
 			COUNT(*), SUM(g.down), MAX(g.asked_at)
-		FROM gaps g WHERE g.library_id = ?
+		FROM gaps g WHERE g.library_id = ?1
 		GROUP BY g.question_key
 		ORDER BY COUNT(*) DESC, MAX(g.asked_at) DESC, g.question_key
-		LIMIT ?`, libID, limit)
+		LIMIT ?2`, libID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("library %q gaps: %w", library, dbError(err))
 	}

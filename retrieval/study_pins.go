@@ -223,7 +223,7 @@ func (ix *Index) Pinned(ctx context.Context, library, collection, question strin
 	} else if err != nil {
 		return Result{}, false, fmt.Errorf("library %q pin: %w", library, dbError(err))
 	}
-	r, hidden, err := quoteResult(ctx, ix.db, library, quoteID)
+	r, hidden, err := quoteResult(ctx, ix.db, ix.dialect, library, quoteID)
 	if err != nil {
 		return Result{}, false, err
 	}
@@ -250,14 +250,14 @@ func (ix *Index) Pinned(ctx context.Context, library, collection, question strin
 // quoteResult returns quote id of library as a quote Result whose text is
 // read from its source's text at the quote's span, and whether a curator
 // hid it. It returns ErrUnknownQuote.
-func quoteResult(ctx context.Context, q querier, library string, id int64) (Result, bool, error) {
+func quoteResult(ctx context.Context, q querier, d dialect, library string, id int64) (Result, bool, error) {
 	var r Result
 	var hidden bool
 	var text []byte
 	err := q.QueryRowContext(ctx, `
 		SELECT q.id, q.source_id, q.span_start, q.span_end, q.paragraph, q.speaker, q.speaker_title, q.fragment,
 			q.confidence, q.hidden, s.title, s.author, s.url, s.published,
-			substr(CAST(s.text AS BLOB), q.span_start + 1, q.span_end - q.span_start)
+			`+d.byteSubstr("s.text", "q.span_start", "q.span_end - q.span_start")+`
 		FROM quotes q JOIN sources s ON s.id = q.source_id JOIN libraries l ON l.id = s.library_id
 		WHERE q.id = ? AND l.name = ?`, id, library).Scan(
 		&r.QuoteID, &r.Source.ID, &r.Start, &r.End, &r.Paragraph, &r.Speaker, &r.SpeakerTitle, &r.Fragment,

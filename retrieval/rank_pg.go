@@ -1,0 +1,147 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// The full-text match on the PostgreSQL store. Everything after it — the
+// weighing of terms, the source-level BM25, the speaker-aware rerank, the
+// relevance floor — is the code SQLite's candidates go through (rank.go).
+//
+// units.tsv is the English tsvector of a unit's text (weight A), speaker
+// (B) and speaker title (C), kept by PostgreSQL as a generated column and
+// indexed with GIN (pgmigrations/0001). A question's terms reach the match
+// only as text[] parameters, each turned into a tsquery by plainto_tsquery,
+// which reads its argument as words, never as operators: no user text is
+// ever tsquery syntax. The plan (planMatch) is the same as SQLite's: the
+// OR of the terms while that is cheap, else the rarest terms with a few
+// common ones as boosts, else the two rarest ANDed with a bound on the rows
+// scored.
+
+// pgRankWeights are ts_rank's weights for D, C, B, A: the text counts most,
+// then the speaker and the speaker's title, as bm25Weights do for FTS5.
+const pgRankWeights = `'{0.1, 0.5, 0.75, 1.0}'`
+
+// pgRankNorm is ts_rank's normalisation: 1 divides by 1 + the log of the
+// unit's length, so that a short sentence holding the terms ranks above a
+// long one holding them as often, as BM25's length normalisation does.
+const pgRankNorm = 1
+
+// pgBoostScale converts a boost's weight (an IDF, in BM25's units) to
+// ts_rank's scale, where one occurrence of a term scores about a tenth.
+const pgBoostScale = 0.02
+
+// pgGroup is the tsquery of one group of surface terms, the array
+// parameter $n: the OR of each term's plainto_tsquery.
+func pgGroup(n int) string {
+	return fmt.Sprintf(`(SELECT tsquery_or_agg(plainto_tsquery('english', t)) FROM unnest($%d::text[]) AS t)`, n)
+}
+
+// pgTSQuery returns the tsquery of plan's groups, parameters from $first
+// on, and the arguments for them.
+func pgTSQuery(groups [][]string, and bool, first int) (string, []any) {
+	op := " || "
+	if and {
+		op = " && "
+	}
+	parts := make([]string, len(groups))
+	args := make([]any, len(groups))
+	for i, g := range groups {
+		parts[i] = pgGroup(first + i)
+		args[i] = g
+	}
+	return "(" + strings.Join(parts, op) + ")", args
+}
+
+// pgCandidates is candidates on PostgreSQL: up to maxCandidates visible
+// hits of the library of st (of collection collID in it, unless 0), best
+// ts_rank first, with the common terms' boosts added.
+func (ix *Index) pgCandidates(ctx context.Context, st libStats, collID int64, plan matchPlan) ([]*candidate, error) {
+	args := []any{st.id, maxCandidates}
+	tsq, qargs := pgTSQuery(plan.groups, plan.and, len(args)+1)
+	args = append(args, qargs...)
+
+	score := "ts_rank(" + pgRankWeights + ", u.tsv, q.q, " + fmt.Sprint(pgRankNorm) + ")"
+	for _, b := range plan.boosts {
+		bq, bargs := pgTSQuery([][]string{b.group}, false, len(args)+1)
+		args = append(args, bargs...)
+		args = append(args, b.weight*pgBoostScale)
+		score += fmt.Sprintf(" + $%d * (u.tsv @@ (q.q && %s))::int", len(args), bq)
+	}
+	filter := ""
+	if collID != 0 {
+		args = append(args, collID)
+		filter = fmt.Sprintf(`
+			AND EXISTS (SELECT 1 FROM collection_sources cs WHERE cs.collection_id = $%d AND cs.source_id = u.source_id)`, len(args))
+	}
+	limit := ""
+	if plan.limit >= 0 {
+		args = append(args, plan.limit)
+		limit = fmt.Sprintf("\n\t\tLIMIT $%d", len(args))
+	}
+	query := `
+	WITH q AS MATERIALIZED (SELECT ` + tsq + ` AS q),
+	hits AS MATERIALIZED (
+		SELECT u.id
+		FROM units u CROSS JOIN q
+		WHERE u.tsv @@ q.q AND u.library_id = $1 AND u.hidden = 0` + filter + limit + `
+	)
+	SELECT u.id, u.kind, u.source_id, u.span_start, u.span_end, u.paragraph, u.text, u.speaker,
+		u.speaker_title, u.speaker_kind, u.fragment, u.confidence, COALESCE(u.quote_id, 0),
+		s.title, s.author, s.url, s.published, -(` + score + `) AS score, 0
+	FROM hits
+	CROSS JOIN q
+	JOIN units u ON u.id = hits.id
+	JOIN sources s ON s.id = u.source_id
+	WHERE s.library_id = $1
+	ORDER BY score, u.id
+	LIMIT $2`
+	return ix.queryCandidates(ctx, query, args...)
+}
+
+// pgDF counts the units of the library of st that match any of terms. A
+// count is cut at pgMaxDF: past it a term is common whatever its exact
+// count (matchable and planMatch treat it so), and counting every row of a
+// term in a million units costs more than the question.
+func (ix *Index) pgDF(ctx context.Context, st libStats, terms []string) (int, error) {
+	stmt, err := ix.stmt(ctx, `
+		SELECT COUNT(*) FROM (
+			SELECT 1 FROM units u
+			WHERE u.tsv @@ `+pgGroup(1)+` AND u.library_id = $2
+			LIMIT $3
+		) AS hits`)
+	if err != nil {
+		return 0, err
+	}
+	var df int
+	if err := stmt.QueryRowContext(ctx, terms, st.id, pgMaxDF(st.units)).Scan(&df); err != nil {
+		return 0, dbError(err)
+	}
+	return df, nil
+}
+
+// pgMaxDF is the most units pgDF counts for a term in a library of units:
+// enough to tell a rare term from a common one (maxDFShare) and to fill the
+// scoring budget, with room to spare.
+func pgMaxDF(units int) int {
+	return max(2*maxScoredRows, int(2*maxDFShare*float64(units))) + 1
+}
+
+// pgPlainSQL is plainSQL on PostgreSQL: the OR of the terms, ranked by
+// ts_rank with default weights, no pruning, no rerank.
+var pgPlainSQL = `
+	WITH q AS MATERIALIZED (SELECT ` + pgGroup(1) + ` AS q)
+	SELECT u.id FROM units u CROSS JOIN q
+	WHERE u.tsv @@ q.q AND u.library_id = $2
+	ORDER BY ts_rank(u.tsv, q.q) DESC, u.id
+	LIMIT $3`
+
+// pgBaselineSQL is baselineSQL on PostgreSQL.
+var pgBaselineSQL = `
+	WITH q AS MATERIALIZED (SELECT ` + pgGroup(1) + ` AS q)
+	SELECT u.source_id, u.span_start FROM units u CROSS JOIN q
+	WHERE u.tsv @@ q.q AND u.library_id = $2 AND u.hidden = 0 AND ($4 = 0 OR u.source_id = $4)
+	ORDER BY ts_rank(u.tsv, q.q) DESC, u.id
+	LIMIT $3`
