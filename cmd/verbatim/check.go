@@ -37,6 +37,14 @@ func (m *Main) runCheck(ctx context.Context, args []string) error {
 // openExisting opens the database at path, which must exist: check and
 // backup must not create (and seed) a new one by mistake.
 func (m *Main) openExisting(path string) (*retrieval.Index, error) {
+	if retrieval.IsPostgresURL(path) {
+		ix := retrieval.NewIndex(path)
+		ix.Logger = m.Logger
+		if err := ix.Open(); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", retrieval.RedactURL(path), err)
+		}
+		return ix, nil
+	}
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s; name it with --db or VERBATIM_DB", path)

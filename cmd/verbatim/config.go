@@ -22,7 +22,7 @@ const DefaultDB = "verbatim.db"
 // Config is the configuration read from the environment. Flags given to a
 // subcommand override it.
 type Config struct {
-	DB       string     // VERBATIM_DB: the SQLite database file
+	DB       string     // VERBATIM_DB: the SQLite database file, or a postgres:// URL
 	Library  string     // VERBATIM_LIBRARY: the library commands use
 	LogLevel slog.Level // LOG_LEVEL: debug, info, warn or error
 
@@ -57,7 +57,7 @@ func (c Config) String() string {
 	}
 	return fmt.Sprintf("Config{DB: %q, Library: %q, LogLevel: %s, DiscordToken: %s, DiscordGuildID: %q, Cooldown: %s, "+
 		"ServerRate: %d, MaxQuestion: %d, MaxUpload: %d, MaxFetch: %d, Shard: %q, Shards: %d}",
-		c.DB, c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown, c.ServerRate, c.MaxQuestion, c.MaxUpload, c.MaxFetch,
+		retrieval.RedactURL(c.DB), c.Library, c.LogLevel, token, c.DiscordGuildID, c.Cooldown, c.ServerRate, c.MaxQuestion, c.MaxUpload, c.MaxFetch,
 		c.Shard, c.Shards)
 }
 

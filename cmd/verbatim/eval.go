@@ -269,7 +269,7 @@ func excerpt(text string, s retrieval.Span, ctx int) string {
 	return one.Replace(text[from:s.Start] + "[[" + text[s.Start:s.End] + "]]" + text[s.End:to])
 }
 
-const evalRetrievalSynopsis = "verbatim eval retrieval [--scores FILE] wikiqa FILE | scifact DIR"
+const evalRetrievalSynopsis = "verbatim eval retrieval [--scores FILE] [--store URL] wikiqa FILE | scifact DIR"
 
 // runEvalRetrieval scores ranking on a public gold set (WikiQA or SciFact)
 // in a fresh temporary database, and prints our figures next to the plain
@@ -277,6 +277,7 @@ const evalRetrievalSynopsis = "verbatim eval retrieval [--scores FILE] wikiqa FI
 func (m *Main) runEvalRetrieval(ctx context.Context, args []string) error {
 	fset, _ := m.flagSet("eval retrieval", evalRetrievalSynopsis)
 	scores := fset.String("scores", "", "also write each question's scores to this `file`")
+	store := fset.String("store", "", "build the gold library in this empty PostgreSQL database (a postgres:// `URL`) instead of a temporary SQLite file")
 	pos, err := m.parse(fset, nil, args)
 	if err != nil {
 		return err
@@ -304,12 +305,18 @@ func (m *Main) runEvalRetrieval(ctx context.Context, args []string) error {
 		return usageErrorf(fset, "unknown set %q: want wikiqa or scifact", pos[0])
 	}
 
-	dir, err := os.MkdirTemp("", "verbatim-eval-")
-	if err != nil {
-		return fmt.Errorf("eval retrieval: %w", err)
+	path := *store
+	if path == "" {
+		dir, err := os.MkdirTemp("", "verbatim-eval-")
+		if err != nil {
+			return fmt.Errorf("eval retrieval: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "gold.db")
+	} else if !retrieval.IsPostgresURL(path) {
+		return usageErrorf(fset, "--store %q: want a postgres:// URL", path)
 	}
-	defer os.RemoveAll(dir)
-	ix := retrieval.NewIndex(filepath.Join(dir, "gold.db"))
+	ix := retrieval.NewIndex(path)
 	ix.Logger = m.Logger
 	if err := ix.Open(); err != nil {
 		return fmt.Errorf("eval retrieval: %w", err)

@@ -208,31 +208,42 @@ func usageErrorf(fs *flag.FlagSet, format string, args ...any) error {
 
 // openIndex opens the database at path. A database that did not exist
 // before is seeded with the embedded sample library, so that ask works at
-// once; if seeding fails, the new file is removed again.
+// once; if seeding fails, the new file is removed again. A PostgreSQL
+// database (a postgres:// URL) counts as new while it holds no library.
 func (m *Main) openIndex(ctx context.Context, dbPath string) (*retrieval.Index, error) {
+	pg := retrieval.IsPostgresURL(dbPath)
 	fresh := dbPath == ":memory:"
-	if !fresh {
+	if !fresh && !pg {
 		_, err := os.Stat(dbPath)
 		fresh = errors.Is(err, os.ErrNotExist)
 	}
+	name := retrieval.RedactURL(dbPath)
 	ix := retrieval.NewIndex(dbPath)
 	ix.Logger = m.Logger
 	if err := ix.Open(); err != nil {
-		return nil, fmt.Errorf("open database %s: %w", dbPath, err)
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	if pg {
+		libs, err := ix.Libraries(ctx)
+		if err != nil {
+			ix.Close()
+			return nil, fmt.Errorf("open database %s: %w", name, err)
+		}
+		fresh = len(libs) == 0
 	}
 	if !fresh {
 		return ix, nil
 	}
 	if err := seedSample(ctx, ix); err != nil {
 		ix.Close()
-		if dbPath != ":memory:" {
+		if dbPath != ":memory:" && !pg {
 			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 				os.Remove(dbPath + suffix)
 			}
 		}
-		return nil, fmt.Errorf("seed new database %s with the sample library: %w", dbPath, err)
+		return nil, fmt.Errorf("seed new database %s with the sample library: %w", name, err)
 	}
-	m.Logger.Info("new database seeded with the sample library", "db", dbPath, "library", retrieval.DefaultLibrary)
+	m.Logger.Info("new database seeded with the sample library", "db", name, "library", retrieval.DefaultLibrary)
 	return ix, nil
 }
 
