@@ -70,7 +70,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := b.Open(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	m.Logger.Info("serving; stop with Ctrl-C", "db", c.db, "guild_id", m.Config.DiscordGuildID,
+	m.Logger.Info("serving; stop with Ctrl-C", "db", retrieval.RedactURL(c.db), "guild_id", m.Config.DiscordGuildID,
 		"shards", opts.shards, "shard_count", opts.count)
 	<-ctx.Done()
 	m.Logger.Info("shutting down", "timeout", ShutdownTimeout)
