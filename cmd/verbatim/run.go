@@ -35,6 +35,7 @@ Usage:
   verbatim audit [--db PATH] [--library NAME] [--source ID] [--csv|--json]
   verbatim check [--db PATH]
   verbatim backup [--db PATH] [--force] BACKUP
+  verbatim migrate-store [--library NAME ...] FROM TO
   verbatim serve [--db PATH] [--shards N (--shard I | --shard-range A-B)]
   verbatim bench [--sizes 10000,100000,1000000] [--questions 500] [--bbc DIR] [--out FILE]
 
@@ -103,6 +104,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.runCheck(ctx, args)
 	case "backup":
 		err = m.runBackup(ctx, args)
+	case "migrate-store":
+		err = m.runMigrateStore(ctx, args)
 	case "serve":
 		err = m.runServe(ctx, args)
 	case "bench":
