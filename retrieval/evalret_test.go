@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verbatim-bot/verbatim/internal/pgtest"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -265,18 +266,28 @@ var sharedGold = filepath.Join("..", "..", "shared", "eval", "retrieval")
 // sets (README, "Quality on public gold data"). The guard fails when one
 // drops more than goldMargin below: ranking is deterministic, so any drop
 // is a change in the code, and 0.01 is about one question in 63 (WikiQA)
-// or a third of one in 398 (SciFact) moving one rank.
-const (
-	goldMargin = 0.01
+// or a third of one in 398 (SciFact) moving one rank. Each store has its
+// own: PostgreSQL's match (tsvector, ts_rank, Snowball stemming) hands the
+// rerank other candidates than FTS5 does.
+const goldMargin = 0.01
 
-	wikiQAReportMAP    = 0.6711
-	wikiQAReportMRR    = 0.6822
-	wikiQAReportNDCG10 = 0.6511
-	wikiQAReportMRR10  = 0.6098
-	wikiQAReportR10    = 0.7989
+type goldFigures struct {
+	wikiQAMAP, wikiQAMRR, wikiQANDCG10, wikiQAMRR10, wikiQAR10 float64
+	sciFactNDCG10                                              float64
+}
 
-	sciFactReportNDCG10 = 0.6929
+var (
+	goldSQLite   = goldFigures{0.6711, 0.6822, 0.6511, 0.6098, 0.7989, 0.6929}
+	goldPostgres = goldFigures{0.6581, 0.6674, 0.6412, 0.5959, 0.7989, 0.6751}
 )
+
+// recordedGold is the figures of the store the tests run on.
+func recordedGold() goldFigures {
+	if pgtest.OnPostgres() {
+		return goldPostgres
+	}
+	return goldSQLite
+}
 
 // guardFigure fails t if got is more than goldMargin below want, and logs
 // when it is more than goldMargin above (time to raise the constant).
@@ -315,11 +326,12 @@ func TestEvaluateGoldSet_Shared(t *testing.T) {
 		t.Logf("WikiQA dev, report half (%d questions): MAP %.4f (baseline %.4f), MRR %.4f (%.4f), open nDCG@10 %.4f (%.4f), MRR@10 %.4f (%.4f), R@10 %.4f (%.4f)",
 			r.Questions, r.Ours.MAP, r.Baseline.MAP, r.Ours.MRR, r.Baseline.MRR, r.Ours.NDCG10, r.Baseline.NDCG10,
 			r.Ours.MRR10, r.Baseline.MRR10, r.Ours.Recall10, r.Baseline.Recall10)
-		guardFigure(t, "selection MAP", r.Ours.MAP, wikiQAReportMAP)
-		guardFigure(t, "selection MRR", r.Ours.MRR, wikiQAReportMRR)
-		guardFigure(t, "open nDCG@10", r.Ours.NDCG10, wikiQAReportNDCG10)
-		guardFigure(t, "open MRR@10", r.Ours.MRR10, wikiQAReportMRR10)
-		guardFigure(t, "open Recall@10", r.Ours.Recall10, wikiQAReportR10)
+		g := recordedGold()
+		guardFigure(t, "selection MAP", r.Ours.MAP, g.wikiQAMAP)
+		guardFigure(t, "selection MRR", r.Ours.MRR, g.wikiQAMRR)
+		guardFigure(t, "open nDCG@10", r.Ours.NDCG10, g.wikiQANDCG10)
+		guardFigure(t, "open MRR@10", r.Ours.MRR10, g.wikiQAMRR10)
+		guardFigure(t, "open Recall@10", r.Ours.Recall10, g.wikiQAR10)
 	})
 	t.Run("SciFact", func(t *testing.T) {
 		set, err := retrieval.ParseSciFact(os.DirFS(filepath.Join(sharedGold, "scifact")))
@@ -340,6 +352,6 @@ func TestEvaluateGoldSet_Shared(t *testing.T) {
 		}
 		r := rep.Split(retrieval.SplitReport)
 		t.Logf("SciFact claims_train, report half (%d claims): nDCG@10 %.4f (baseline %.4f)", r.Questions, r.Ours.NDCG10, r.Baseline.NDCG10)
-		guardFigure(t, "nDCG@10", r.Ours.NDCG10, sciFactReportNDCG10)
+		guardFigure(t, "nDCG@10", r.Ours.NDCG10, recordedGold().sciFactNDCG10)
 	})
 }
