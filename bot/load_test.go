@@ -19,6 +19,7 @@ import (
 
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/internal/fakediscord"
+	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 // loadProfile is the size of a load test run.
@@ -57,24 +58,107 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test skipped in -short mode")
 	}
-	p := loadCI
-	if os.Getenv("VERBATIM_LOAD") == "full" {
-		p = loadFull
-	}
+	p := loadSize()
 	ix := MustOpenIndex(t)
-	library := bot.LibraryName(fakediscord.DefaultGuildID)
-	built := time.Now()
-	passages := MustBuildLibrary(t, ix, library, p.passages)
-	t.Logf("library: %d passages, built in %v", passages, time.Since(built).Round(time.Millisecond))
+	guild := loadGuild{fakediscord.DefaultGuildID, fakediscord.DefaultChannelID}
+	mustBuildLoadLibraries(t, ix, p, guild)
+	h := MustOpenHarness(t, ix, false, p.prepare)
+	runLoad(t, p, ix, h, guild).log(t)
+}
 
-	h := MustOpenHarness(t, ix, false, func(b *bot.Bot) {
-		b.Logger = slog.New(slog.DiscardHandler)
-		b.Cooldown = p.cooldown
-		b.ServerRate = p.serverRate
-	})
+// loadSize is loadCI, or loadFull with VERBATIM_LOAD=full.
+func loadSize() loadProfile {
+	if os.Getenv("VERBATIM_LOAD") == "full" {
+		return loadFull
+	}
+	return loadCI
+}
+
+// prepare sets the bot's limits to p's, and silences its log.
+func (p loadProfile) prepare(b *bot.Bot) {
+	b.Logger = slog.New(slog.DiscardHandler)
+	b.Cooldown = p.cooldown
+	b.ServerRate = p.serverRate
+}
+
+// loadGuild is a server the load comes from, and its channel.
+type loadGuild struct{ id, channel string }
+
+// mustBuildLoadLibraries fills each guild's library to p's size.
+func mustBuildLoadLibraries(t *testing.T, ix *retrieval.Index, p loadProfile, guilds ...loadGuild) {
+	t.Helper()
+	for _, g := range guilds {
+		built := time.Now()
+		passages := MustBuildLibrary(t, ix, bot.LibraryName(g.id), p.passages)
+		t.Logf("library of server %s: %d passages, built in %v", g.id, passages, time.Since(built).Round(time.Millisecond))
+	}
+}
+
+// loadResult is what a load run measured.
+type loadResult struct {
+	interactions, users int
+	dispatched, elapsed time.Duration // dispatching all; until all were answered
+	p50, p99, max       time.Duration // acknowledgement latency
+	peak                uint64        // heap in use
+	quarters            []uint64      // peak heap in use in each quarter of the run
+	outcomes            map[string]int
+	quoted, noQuote     int            // questions answered with quote cards; with a reply saying none was found
+	perGuild            map[string]int // interactions by server
+	slow                map[string]int // acknowledged after more than a second, by kind
+}
+
+// refused counts the interactions turned away by the cooldown or the
+// server rate.
+func (r loadResult) refused() (cooldown, serverRate int) {
+	for k, n := range r.outcomes {
+		switch {
+		case strings.HasSuffix(k, " cooldown"):
+			cooldown += n
+		case strings.HasSuffix(k, " server rate"):
+			serverRate += n
+		}
+	}
+	return cooldown, serverRate
+}
+
+func mib(n uint64) float64 { return float64(n) / (1 << 20) }
+
+// log reports r.
+func (r loadResult) log(t *testing.T) {
+	t.Helper()
+	t.Logf("%d interactions from %d users dispatched over %v, all answered after %v: %.0f interactions/s",
+		r.interactions, r.users, r.dispatched.Round(time.Millisecond), r.elapsed.Round(time.Millisecond),
+		float64(r.interactions)/r.elapsed.Seconds())
+	t.Logf("ack latency p50 %v, p99 %v, max %v; peak heap in use %.1f MiB", r.p50, r.p99, r.max, mib(r.peak))
+	if len(r.quarters) == 4 {
+		t.Logf("peak heap in use by quarter of the run: %.1f / %.1f / %.1f / %.1f MiB",
+			mib(r.quarters[0]), mib(r.quarters[1]), mib(r.quarters[2]), mib(r.quarters[3]))
+	}
+	if len(r.perGuild) > 1 {
+		t.Logf("interactions by server: %v", r.perGuild)
+	}
+	if len(r.slow) > 0 {
+		t.Logf("acknowledged after more than 1s, by kind: %v", r.slow)
+	}
+	t.Logf("questions answered with quotes %d, with no quote found %d", r.quoted, r.noQuote)
+	keys := make([]string, 0, len(r.outcomes))
+	for k := range r.outcomes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t.Logf("  %-28s %d", k, r.outcomes[k])
+	}
+}
+
+// runLoad sends p's mix of interactions, spread over guilds (whose
+// libraries are built), through h's fake Discord to h's bot and checks
+// that each was answered as Discord requires.
+func runLoad(t *testing.T, p loadProfile, ix *retrieval.Index, h *harness, guilds ...loadGuild) loadResult {
+	t.Helper()
 	f := h.f
 	questions := benchQuestions(t)
-	speakers, err := ix.Speakers(context.Background(), library, "", 25)
+	speakers, err := ix.Speakers(context.Background(), bot.LibraryName(guilds[0].id), "", 25)
 	require.NoError(t, err)
 	require.NotEmpty(t, speakers)
 	users := make([]string, p.users)
@@ -107,8 +191,13 @@ func TestLoad(t *testing.T) {
 		}
 	}()
 
-	// buttons returns the custom_ids of the answers edited so far.
-	var buttons []string
+	kinds := map[string]string{} // interaction id → what it was
+	sentAt := map[string]time.Time{}
+	byToken := map[string]string{}
+	guildOf := map[string]string{} // interaction token → its server
+
+	// buttons returns the custom_ids of the answers edited so far, by server.
+	buttons := map[string][]string{}
 	seen := 0
 	refresh := func() {
 		rs := f.Requests()
@@ -116,16 +205,15 @@ func TestLoad(t *testing.T) {
 			if fakediscord.IsEditOriginal(r) && fakediscord.IsOK(r) {
 				var m message
 				if r.Decode(&m) == nil {
-					buttons = append(buttons, m.customIDs()...)
+					g := guildOf[r.Params["webhook_token"]]
+					buttons[g] = append(buttons[g], m.customIDs()...)
 				}
 			}
 		}
 		seen = len(rs)
 	}
 
-	kinds := map[string]string{} // interaction id → what it was
-	sentAt := map[string]time.Time{}
-	byToken := map[string]string{}
+	perGuild := map[string]int{}
 	gap := p.over / time.Duration(p.interactions)
 	start := time.Now()
 	for n := range p.interactions {
@@ -133,37 +221,40 @@ func TestLoad(t *testing.T) {
 			refresh()
 		}
 		user := users[r.IntN(len(users))]
+		g := guilds[r.IntN(len(guilds))]
 		var i *fakediscord.Interaction
 		kind := ""
 		switch k := r.IntN(20); {
 		case k < 13:
 			kind = "ask"
-			i = fakediscord.SlashCommand(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, user, "ask",
+			i = fakediscord.SlashCommand(g.id, g.channel, user, "ask",
 				fakediscord.StringOpt("question", questions[r.IntN(len(questions))]))
 		case k < 15:
 			kind = "quotes"
-			i = fakediscord.SlashCommand(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, user, "quotes",
+			i = fakediscord.SlashCommand(g.id, g.channel, user, "quotes",
 				fakediscord.StringOpt("speaker", speakers[r.IntN(len(speakers))]))
 		case k < 17:
 			kind = "autocomplete"
 			sp := speakers[r.IntN(len(speakers))]
-			i = fakediscord.Autocomplete(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, user, "quotes",
+			i = fakediscord.Autocomplete(g.id, g.channel, user, "quotes",
 				fakediscord.Focused(fakediscord.StringOpt("speaker", sp[:min(len(sp), 1+r.IntN(4))])))
 		case k < 18:
 			kind = "sources"
-			i = fakediscord.SlashCommand(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, user, "sources")
+			i = fakediscord.SlashCommand(g.id, g.channel, user, "sources")
 		default:
-			if len(buttons) == 0 {
+			if len(buttons[g.id]) == 0 {
 				kind = "sources"
-				i = fakediscord.SlashCommand(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, user, "sources")
+				i = fakediscord.SlashCommand(g.id, g.channel, user, "sources")
 				break
 			}
 			kind = "click"
-			i = fakediscord.Button(fakediscord.DefaultGuildID, fakediscord.DefaultChannelID, user, buttons[r.IntN(len(buttons))], nil)
+			i = fakediscord.Button(g.id, g.channel, user, buttons[g.id][r.IntN(len(buttons[g.id]))], nil)
 		}
 		kinds[i.ID] = kind
 		byToken[i.Token] = i.ID
+		guildOf[i.Token] = g.id
 		sentAt[i.ID] = time.Now()
+		perGuild[g.id]++
 		h.dispatch(i)
 		if next := start.Add(time.Duration(n+1) * gap); time.Until(next) > 0 {
 			time.Sleep(time.Until(next))
@@ -189,16 +280,39 @@ func TestLoad(t *testing.T) {
 		}
 		return len(final) >= len(kinds)
 	}
-	require.Eventually(t, done, 30*time.Second, 20*time.Millisecond, "not every interaction was answered")
+	// On failure the run still reports what it measured.
+	for wait := time.Now(); !done(); time.Sleep(20 * time.Millisecond) {
+		if time.Since(wait) > 60*time.Second {
+			t.Errorf("not every interaction was answered within 60s of the last dispatch")
+			break
+		}
+	}
 	last := time.Now()
 	close(stop)
 	wg.Wait()
 	h.CheckAllAnswered()
 
 	// What each got, and how fast it was acknowledged.
-	outcomes := map[string]int{}
+	res := loadResult{interactions: len(kinds), users: p.users, dispatched: dispatched, elapsed: last.Sub(start),
+		peak: peak, outcomes: map[string]int{}, perGuild: perGuild, slow: map[string]int{}}
+	outcomes := res.outcomes
 	var acks []time.Duration
+	acked := map[string]bool{}
 	for _, r := range f.Requests() {
+		if fakediscord.IsEditOriginal(r) && fakediscord.IsOK(r) && kinds[byToken[r.Params["webhook_token"]]] == "ask" {
+			// An answer is quote cards, or a reply that says why there are none.
+			var m message
+			require.NoError(t, r.Decode(&m))
+			switch {
+			case len(m.Embeds) > 0:
+				res.quoted++
+			case m.text() != "":
+				res.noQuote++
+			default:
+				t.Errorf("question %s: an empty answer", byToken[r.Params["webhook_token"]])
+			}
+			continue
+		}
 		id := r.Params["interaction_id"]
 		if !fakediscord.IsCallback(r) || !fakediscord.IsOK(r) {
 			continue
@@ -208,6 +322,10 @@ func TestLoad(t *testing.T) {
 			continue
 		}
 		acks = append(acks, r.Time.Sub(sentAt[id]))
+		acked[id] = true
+		if d := r.Time.Sub(sentAt[id]); d > time.Second {
+			res.slow[kind]++
+		}
 		var m struct {
 			Type int `json:"type"`
 			Data struct {
@@ -234,43 +352,39 @@ func TestLoad(t *testing.T) {
 			t.Errorf("interaction %s (%s): response type %d", id, kind, m.Type)
 		}
 	}
-	require.Len(t, acks, len(kinds))
+	assert.Len(t, acks, len(kinds), "interactions acknowledged in time")
+	if len(acks) == 0 {
+		t.FailNow()
+	}
+	for id, kind := range kinds {
+		if !acked[id] {
+			outcomes[kind+" not acknowledged"]++
+		}
+	}
 	assert.Positive(t, outcomes["ask cooldown"], "the cooldown never bit: %v", outcomes)
 	assert.Positive(t, outcomes["ask deferred"], "no question was answered: %v", outcomes)
+	assert.Equal(t, outcomes["ask deferred"], res.quoted+res.noQuote, "every deferred question gets its answer")
+	assert.Positive(t, res.quoted, "no question was answered with quotes")
 
 	sort.Slice(acks, func(i, j int) bool { return acks[i] < acks[j] })
 	pct := func(q float64) time.Duration {
 		return acks[min(int(q*float64(len(acks))), len(acks)-1)].Round(100 * time.Microsecond)
 	}
-	elapsed := last.Sub(start)
-	t.Logf("%d interactions from %d users dispatched over %v, all answered after %v: %.0f interactions/s",
-		len(kinds), p.users, dispatched.Round(time.Millisecond), elapsed.Round(time.Millisecond), float64(len(kinds))/elapsed.Seconds())
-	t.Logf("ack latency p50 %v, p99 %v, max %v; peak heap in use %.1f MiB", pct(0.50), pct(0.99), acks[len(acks)-1],
-		float64(peak)/(1<<20))
+	res.p50, res.p99, res.max = pct(0.50), pct(0.99), acks[len(acks)-1]
 	// Memory flat: a leak of a few kilobytes per interaction would make the
 	// last quarter's peak climb well above the first's; the margin (1.5x plus
 	// 16 MiB) leaves room for the garbage collector's own rhythm.
 	if len(heap) >= 8 {
 		q := len(heap) / 4
-		quarters := make([]string, 4)
-		peaks := make([]uint64, 4)
+		res.quarters = make([]uint64, 4)
 		for n := range 4 {
 			for _, h := range heap[n*q : min((n+1)*q, len(heap))] {
-				peaks[n] = max(peaks[n], h)
+				res.quarters[n] = max(res.quarters[n], h)
 			}
-			quarters[n] = fmt.Sprintf("%.1f", float64(peaks[n])/(1<<20))
 		}
-		t.Logf("peak heap in use by quarter of the run: %s MiB", strings.Join(quarters, " / "))
-		assert.LessOrEqual(t, peaks[3], peaks[0]*3/2+16<<20,
+		assert.LessOrEqual(t, res.quarters[3], res.quarters[0]*3/2+16<<20,
 			"heap in use grew from %.1f MiB in the first quarter to %.1f MiB in the last: a leak?",
-			float64(peaks[0])/(1<<20), float64(peaks[3])/(1<<20))
+			mib(res.quarters[0]), mib(res.quarters[3]))
 	}
-	keys := make([]string, 0, len(outcomes))
-	for k := range outcomes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t.Logf("  %-28s %d", k, outcomes[k])
-	}
+	return res
 }
