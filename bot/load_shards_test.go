@@ -34,6 +34,14 @@ func TestLoad_Shards(t *testing.T) {
 	}{
 		{"SQLite", func(t *testing.T) *retrieval.Index { return MustOpenIndex(t) }},
 		{"PostgreSQL", func(t *testing.T) *retrieval.Index {
+			if raceDetector {
+				// The PostgreSQL server competes with the raced bot for
+				// the same cores: acknowledgements then miss Discord's 3 s
+				// for want of CPU, not for a fault (seen at load average 9).
+				// Its correctness under the race detector is covered by the
+				// shard and store tests; this is a measurement.
+				t.Skip("PostgreSQL load half skipped under -race (timing only); run without -race to measure it")
+			}
 			ix := retrieval.NewIndex(pgtest.URL(t))
 			require.NoError(t, ix.Open())
 			t.Cleanup(func() { _ = ix.Close() })

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 // runBackup writes a consistent copy of the database to PATH while the bot
@@ -64,7 +66,7 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	_, err = fmt.Fprintf(m.Stdout, "backed up %s to %s (%d bytes); restore: stop the bot, then copy it over %s\n",
-		c.db, dst, fi.Size(), c.db)
+		retrieval.RedactURL(c.db), dst, fi.Size(), retrieval.RedactURL(c.db))
 	return err
 }
 

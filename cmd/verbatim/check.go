@@ -28,9 +28,9 @@ func (m *Main) runCheck(ctx context.Context, args []string) error {
 	}
 	defer m.closeIndex(ix)
 	if err := ix.Check(ctx); err != nil {
-		return fmt.Errorf("check %s: database is damaged: %w; restore the latest backup (see README, Reliability)", c.db, err)
+		return fmt.Errorf("check %s: database is damaged: %w; restore the latest backup (see README, Reliability)", retrieval.RedactURL(c.db), err)
 	}
-	_, err = fmt.Fprintf(m.Stdout, "%s: ok (integrity, foreign keys, full-text index)\n", c.db)
+	_, err = fmt.Fprintf(m.Stdout, "%s: ok (integrity, foreign keys, full-text index)\n", retrieval.RedactURL(c.db))
 	return err
 }
 
