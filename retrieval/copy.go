@@ -120,7 +120,7 @@ func CopyStore(ctx context.Context, dst, src *Index, libraries ...string) (CopyS
 	switch {
 	case dst == nil || src == nil || dst.db == nil || src.db == nil:
 		return stats, errors.New("copy store: both indexes must be open")
-	case dst == src || dst.Path == src.Path:
+	case dst == src || (dst.Path == src.Path && src.Path != ":memory:"):
 		return stats, fmt.Errorf("copy store: %s is both source and target", RedactURL(src.Path))
 	}
 	err := src.readSnapshot(ctx, func(r copySide) error {
