@@ -106,6 +106,9 @@ type benchSize struct {
 	// questions both answer.
 	OverlapOursPlain  float64 `json:"top10_overlap_ours_plain"`
 	OverlapPlainBleve float64 `json:"top10_overlap_plain_bleve"`
+
+	// The same library copied to PostgreSQL (--pg); nil without it.
+	Postgres *benchPGResult `json:"postgres,omitempty"`
 }
 
 // benchLatency summarises one engine's answers to the question set.
@@ -136,6 +139,7 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of our questions (all sizes) to `file`")
 	batch := fs.Int("batch", benchBatchDocs, "documents per Index.Add `n` (one transaction each)")
 	noBleve := fs.Bool("no-bleve", false, "skip the Bleve peer (for quick profiling runs, not for published figures)")
+	pgServer := fs.String("pg", "", "also copy each library to PostgreSQL (database verbatim_bench_SIZE on the server of this postgres:// `URL`, created, or with --reuse reused) and ask it the same questions")
 	pos, err := m.parse(fs, nil, args)
 	if err != nil {
 		return err
@@ -207,6 +211,9 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	}
 	for _, n := range sizes {
 		res, err := m.benchSize(ctx, dir, arts, questions, n, opts)
+		if err == nil && *pgServer != "" {
+			err = m.benchPG(ctx, *pgServer, filepath.Join(dir, fmt.Sprintf("bench-%d.db", n)), questions, n, opts.reuse, &res)
+		}
 		if err != nil {
 			return fmt.Errorf("bench %d: %w", n, err)
 		}
@@ -687,6 +694,16 @@ func printBench(w io.Writer, rep *benchReport) {
 		fmt.Fprintf(w, "ours/plain p50 %.2f p99 %.2f; ours/bleve p50 %.2f p99 %.2f (below 1: ours faster)\n",
 			s.OursPlainP50, s.OursPlainP99, s.OursBleveP50, s.OursBleveP99)
 		fmt.Fprintf(w, "top-10 overlap: ours~plain %.2f, plain~bleve %.2f\n", s.OverlapOursPlain, s.OverlapPlainBleve)
+		if pg := s.Postgres; pg != nil {
+			fmt.Fprintf(w, "postgres (copied in %.1f s):\n", pg.CopySeconds)
+			for _, e := range []struct {
+				name string
+				l    benchLatency
+			}{{"ours-pg", pg.Ours}, {"plain-pg", pg.Plain}} {
+				fmt.Fprintf(w, "%-8s %9.2f %9.2f %9.2f %9.2f %9.2f %6d\n", e.name, e.l.P50ms, e.l.P95ms, e.l.P99ms, e.l.MaxMS, e.l.MeanMS, e.l.Empty)
+			}
+			fmt.Fprintf(w, "ours-pg/ours p50 %.2f p99 %.2f (above 1: PostgreSQL slower)\n", pg.OverSQLiteP50, pg.OverSQLiteP99)
+		}
 	}
 	fmt.Fprintf(w, "\ntotal %.1f s\n", rep.Elapsed)
 }
