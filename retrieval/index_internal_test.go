@@ -43,7 +43,7 @@ func (ix *Index) CountForTest(ctx context.Context, table string, id int64) (int,
 func (ix *Index) CountMatchesForTest(ctx context.Context, term string) (int, error) {
 	var n int
 	if ix.dialect == dialectPostgres {
-		err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE tsv @@ plainto_tsquery('english', ?)`, term).Scan(&n)
+		err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE tsv @@ plainto_tsquery('verbatim', ?)`, term).Scan(&n)
 		return n, err
 	}
 	err := ix.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units_fts WHERE units_fts MATCH ?`, matchTerms([]string{term})).Scan(&n)

@@ -347,9 +347,9 @@ func (ix *Index) pgCheck(ctx context.Context) error {
 	if err := ix.db.QueryRowContext(ctx, `
 		SELECT COUNT(*) FROM units
 		WHERE tsv IS DISTINCT FROM (
-			setweight(to_tsvector('english'::regconfig, text), 'A') ||
-			setweight(to_tsvector('english'::regconfig, speaker), 'B') ||
-			setweight(to_tsvector('english'::regconfig, speaker_title), 'C'))`).Scan(&stale); err != nil {
+			setweight(to_tsvector('verbatim'::regconfig, text), 'A') ||
+			setweight(to_tsvector('verbatim'::regconfig, speaker), 'B') ||
+			setweight(to_tsvector('verbatim'::regconfig, speaker_title), 'C'))`).Scan(&stale); err != nil {
 		return fmt.Errorf("tsvector check: %w", dbError(err))
 	}
 	if stale > 0 {

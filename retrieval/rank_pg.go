@@ -10,9 +10,11 @@ import (
 // weighing of terms, the source-level BM25, the speaker-aware rerank, the
 // relevance floor — is the code SQLite's candidates go through (rank.go).
 //
-// units.tsv is the English tsvector of a unit's text (weight A), speaker
-// (B) and speaker title (C), kept by PostgreSQL as a generated column and
-// indexed with GIN (pgmigrations/0001). A question's terms reach the match
+// units.tsv is the tsvector of a unit's text (weight A), speaker (B) and
+// speaker title (C) in the "verbatim" configuration (English stemming, no
+// stop words, accents folded: what FTS5 indexes), kept by PostgreSQL as a
+// generated column and indexed with GIN (pgmigrations/0001). A question's
+// terms reach the match
 // only as text[] parameters, each turned into a tsquery by plainto_tsquery,
 // which reads its argument as words, never as operators: no user text is
 // ever tsquery syntax. The plan (planMatch) is the same as SQLite's: the
@@ -36,7 +38,7 @@ const pgBoostScale = 0.02
 // pgGroup is the tsquery of one group of surface terms, the array
 // parameter $n: the OR of each term's plainto_tsquery.
 func pgGroup(n int) string {
-	return fmt.Sprintf(`(SELECT tsquery_or_agg(plainto_tsquery('english', t)) FROM unnest($%d::text[]) AS t)`, n)
+	return fmt.Sprintf(`(SELECT tsquery_or_agg(plainto_tsquery('verbatim', t)) FROM unnest($%d::text[]) AS t)`, n)
 }
 
 // pgTSQuery returns the tsquery of plan's groups, parameters from $first
@@ -81,23 +83,27 @@ func (ix *Index) pgCandidates(ctx context.Context, st libStats, collID int64, pl
 		args = append(args, plan.limit)
 		limit = fmt.Sprintf("\n\t\tLIMIT $%d", len(args))
 	}
+	// Each hit's rank is computed where the hit is found, from the tsvector
+	// in hand; only the best few are then looked up in units and sources,
+	// so that a common term costs one heap visit per hit, not three.
 	query := `
 	WITH q AS MATERIALIZED (SELECT ` + tsq + ` AS q),
 	hits AS MATERIALIZED (
-		SELECT u.id
+		SELECT u.id, ` + score + ` AS score
 		FROM units u CROSS JOIN q
 		WHERE u.tsv @@ q.q AND u.library_id = $1 AND u.hidden = 0` + filter + limit + `
+	),
+	best AS MATERIALIZED (
+		SELECT id, score FROM hits ORDER BY score DESC, id LIMIT $2
 	)
 	SELECT u.id, u.kind, u.source_id, u.span_start, u.span_end, u.paragraph, u.text, u.speaker,
 		u.speaker_title, u.speaker_kind, u.fragment, u.confidence, COALESCE(u.quote_id, 0),
-		s.title, s.author, s.url, s.published, -(` + score + `) AS score, 0
-	FROM hits
-	CROSS JOIN q
-	JOIN units u ON u.id = hits.id
+		s.title, s.author, s.url, s.published, -best.score, 0
+	FROM best
+	JOIN units u ON u.id = best.id
 	JOIN sources s ON s.id = u.source_id
 	WHERE s.library_id = $1
-	ORDER BY score, u.id
-	LIMIT $2`
+	ORDER BY best.score DESC, u.id`
 	return ix.queryCandidates(ctx, query, args...)
 }
 
