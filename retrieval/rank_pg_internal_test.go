@@ -1,0 +1,74 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/internal/pgtest"
+)
+
+// TestCandidates_Boosts runs a bounded plan with boosts (what planMatch
+// makes in a large library: the rare word matched, the common ones lifting
+// the hits that also hold them) on both stores. The one sentence holding
+// every word is longer than the 300 holding only the rare word, so on the
+// rare word alone it ranks below the cut: the boosts must bring it among
+// the candidates.
+func TestCandidates_Boosts(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "verbatim.db")
+			if store == "postgres" {
+				path = pgtest.URL(t)
+			}
+			ix := NewIndex(path)
+			if err := ix.Open(); err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			var b strings.Builder
+			for i := range 300 {
+				fmt.Fprintf(&b, "Cafes %d.\n\n", i)
+			}
+			const target = "The cafes were shut for three months from October to December."
+			b.WriteString(target + "\n")
+			ctx := context.Background()
+			if _, err := ix.Add(ctx, "lib", Document{Text: b.String()}); err != nil {
+				t.Fatal(err)
+			}
+			st, err := ix.libraryStats(ctx, "lib")
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := func(plan matchPlan) bool {
+				t.Helper()
+				cands, err := ix.candidates(ctx, st, 0, plan)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cands) != maxCandidates {
+					t.Fatalf("%d candidates, want %d", len(cands), maxCandidates)
+				}
+				for _, c := range cands {
+					if c.Text == target {
+						return true
+					}
+				}
+				return false
+			}
+			plan := matchPlan{expr: `"cafes"`, groups: [][]string{{"cafes"}}, limit: -1, strict: true}
+			if has(plan) {
+				t.Fatal("the target is among the candidates without boosts: the test proves nothing")
+			}
+			plan.boosts = []boost{
+				{expr: `"cafes" AND "december"`, group: []string{"december"}, weight: 2},
+				{expr: `"cafes" AND "three"`, group: []string{"three"}, weight: 2},
+			}
+			if !has(plan) {
+				t.Error("the boosts did not bring the sentence holding every word among the candidates")
+			}
+		})
+	}
+}
