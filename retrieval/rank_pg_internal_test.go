@@ -72,3 +72,42 @@ func TestCandidates_Boosts(t *testing.T) {
 		})
 	}
 }
+
+// TestPGDF counts a rare term exactly and estimates a common one from
+// PostgreSQL's statistics, close to its true count.
+func TestPGDF(t *testing.T) {
+	ix := NewIndex(pgtest.URL(t))
+	if err := ix.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var b strings.Builder
+	for i := range 4500 {
+		fmt.Fprintf(&b, "December note %d.\n\n", i)
+	}
+	for i := range 1500 {
+		fmt.Fprintf(&b, "Other line %d.\n\n", i)
+	}
+	b.WriteString("Cafes shut.\n")
+	ctx := context.Background()
+	if _, err := ix.Add(ctx, "lib", Document{Text: b.String()}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := ix.libraryStats(ctx, "lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if df, err := ix.pgDF(ctx, st, []string{"cafes"}); err != nil || df != 1 {
+		t.Errorf("cafes: df %d, %v; want 1", df, err)
+	}
+	df, err := ix.pgDF(ctx, st, []string{"december"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if df < 4500*8/10 || df > 4500*12/10 {
+		t.Errorf("december: estimated df %d, want 4500 ± 20 %%", df)
+	}
+}
