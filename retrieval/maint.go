@@ -89,7 +89,9 @@ func summarize(problems []string) string {
 }
 
 // Backup writes a consistent copy of the database to path, which must not
-// exist yet (the error then wraps fs.ErrExist). It is safe while the index
+// exist yet (the error then wraps fs.ErrExist). The copy is a SQLite file
+// whichever the store: a PostgreSQL store is copied with CopyStore, from
+// one snapshot, and restored with it (verbatim migrate-store). It is safe while the index
 // serves and is written to: the copy is the database as of one moment, and
 // writers are not blocked in WAL mode.
 //
@@ -108,9 +110,6 @@ func (ix *Index) Backup(ctx context.Context, path string) error {
 	if ix.Path == ":memory:" {
 		return errors.New("backup: an in-memory database has nothing to back up")
 	}
-	if ix.dialect == dialectPostgres {
-		return errors.New("backup: the index is in PostgreSQL; back it up with pg_dump, or copy it to a SQLite file with verbatim migrate-store")
-	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("backup %s: %w", path, fs.ErrExist)
 	}
@@ -120,7 +119,13 @@ func (ix *Index) Backup(ctx context.Context, path string) error {
 	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+hex.EncodeToString(rnd[:]))
 	defer os.Remove(tmp)
-	if _, err := ix.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	if ix.dialect == dialectPostgres {
+		// A SQLite file holding every library, ids and all: what
+		// migrate-store makes, and what it restores from.
+		if err := ix.backupToSQLite(ctx, tmp); err != nil {
+			return fmt.Errorf("backup %s: %w", path, err)
+		}
+	} else if _, err := ix.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		return fmt.Errorf("backup %s: %w", path, dbError(err))
 	}
 	if err := syncFile(tmp); err != nil {
@@ -165,4 +170,21 @@ func syncDir(dir string) error {
 	defer d.Close()
 	_ = d.Sync()
 	return nil
+}
+
+// backupToSQLite copies every library of ix into a new SQLite file at path.
+func (ix *Index) backupToSQLite(ctx context.Context, path string) error {
+	dst := NewIndex(path)
+	dst.Logger = ix.Logger
+	if err := dst.Open(); err != nil {
+		return err
+	}
+	_, err := CopyStore(ctx, dst, ix)
+	if err == nil {
+		err = dst.Optimize(ctx)
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package retrieval_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -118,4 +119,37 @@ func TestStores_RefreshDuringRemoval(t *testing.T) {
 			require.NoError(t, a.CheckFTSForTest(ctx))
 		}
 	})
+}
+
+// TestIndex_Backup_Postgres backs a PostgreSQL store up to a SQLite file,
+// which then answers as the store does.
+func TestIndex_Backup_Postgres(t *testing.T) {
+	ctx := context.Background()
+	pg := MustOpenIndexAt(t, pgtest.URL(t))
+	MustAdd(t, pg, "news", newsDocs...)
+	require.NoError(t, pg.CreateCollection(ctx, "news", curator, "NATO"))
+
+	path := filepath.Join(t.TempDir(), "backup.db")
+	require.NoError(t, pg.Backup(ctx, path))
+	assert.ErrorIs(t, pg.Backup(ctx, path), fs.ErrExist, "a second backup must not overwrite the first")
+
+	copy := MustOpenIndexAt(t, path)
+	require.NoError(t, copy.Check(ctx))
+	want, err := pg.Sources(ctx, "news")
+	require.NoError(t, err)
+	got, err := copy.Sources(ctx, "news")
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	colls, err := copy.Collections(ctx, "news")
+	require.NoError(t, err)
+	require.Len(t, colls, 1)
+	assert.Equal(t, "NATO", colls[0].Name)
+	// The copy answers from the same words at the same offsets.
+	res, err := copy.Search(ctx, retrieval.Query{Library: "news", Text: "Will Russia accept NATO membership for Ukraine?"})
+	require.NoError(t, err)
+	require.NotEmpty(t, res)
+	src, err := pg.Source(ctx, "news", res[0].Source.ID)
+	require.NoError(t, err)
+	assert.Equal(t, src.Text[res[0].Start:res[0].End], res[0].Text)
+	assert.Contains(t, res[0].Text, "never accept NATO membership")
 }

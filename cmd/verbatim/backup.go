@@ -65,8 +65,12 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	_, err = fmt.Fprintf(m.Stdout, "backed up %s to %s (%d bytes); restore: stop the bot, then copy it over %s\n",
-		retrieval.RedactURL(c.db), dst, fi.Size(), retrieval.RedactURL(c.db))
+	restore := "stop the bot, then copy it over " + c.db
+	if retrieval.IsPostgresURL(c.db) {
+		restore = "stop the bot, then verbatim migrate-store " + dst + " into an empty PostgreSQL database"
+	}
+	_, err = fmt.Fprintf(m.Stdout, "backed up %s to %s (%d bytes, a SQLite file); restore: %s\n",
+		retrieval.RedactURL(c.db), dst, fi.Size(), restore)
 	return err
 }
 

@@ -100,6 +100,14 @@ func (m *Main) runMigrateStore(ctx context.Context, args []string) error {
 	m.Logger.Info("copying libraries", "from", fromName, "to", toName, "libraries", libs.String())
 	start := time.Now()
 	stats, err := retrieval.CopyStore(ctx, dst, src, libs...)
+	if err == nil {
+		// Fresh statistics for the planner and for the search's estimates
+		// of common terms (ANALYZE on PostgreSQL), a merged FTS5 index on
+		// SQLite: what a bulk load leaves undone.
+		if err := dst.Optimize(ctx); err != nil {
+			m.Logger.Warn("optimize after copy", "to", toName, "err", err)
+		}
+	}
 	elapsed := time.Since(start)
 	m.closeIndex(dst)
 	if err != nil {
