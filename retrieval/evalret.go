@@ -539,6 +539,12 @@ func addGoldSet(ctx context.Context, ix *Index, library string, set GoldSet) (*g
 		}
 		gl.collection[q.Doc] = name
 	}
+	// As after any bulk load: on PostgreSQL, statistics for the planner
+	// and for the search's estimates of common terms (pgDF), so that the
+	// figures do not depend on whether autovacuum has been by.
+	if err := ix.Optimize(ctx); err != nil {
+		return nil, err
+	}
 	return gl, nil
 }
 
