@@ -433,14 +433,19 @@ type copySide struct {
 }
 
 func (s copySide) strings(ctx context.Context, query string) ([]string, error) {
-	rows, err := s.q.QueryContext(ctx, query)
+	return firstColumn[string](ctx, s.q, query)
+}
+
+// firstColumn returns the first column of every row query returns.
+func firstColumn[T any](ctx context.Context, q querier, query string) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var v string
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, dbError(err)
 		}
@@ -467,20 +472,7 @@ func (s copySide) counts(ctx context.Context, query string) (map[int64]int64, er
 }
 
 func (s copySide) ints(ctx context.Context, query string) ([]int64, error) {
-	rows, err := s.q.QueryContext(ctx, query)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, dbError(err)
-		}
-		out = append(out, v)
-	}
-	return out, dbError(rows.Err())
+	return firstColumn[int64](ctx, s.q, query)
 }
 
 func (s copySide) exec(ctx context.Context, query string) error {
