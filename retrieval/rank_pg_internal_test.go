@@ -24,11 +24,7 @@ func TestCandidates_Boosts(t *testing.T) {
 			if store == "postgres" {
 				path = pgtest.URL(t)
 			}
-			ix := NewIndex(path)
-			if err := ix.Open(); err != nil {
-				t.Fatal(err)
-			}
-			defer ix.Close()
+			ix := mustOpenAt(t, path)
 			var b strings.Builder
 			for i := range 300 {
 				fmt.Fprintf(&b, "Cafes %d.\n\n", i)
@@ -77,11 +73,7 @@ func TestCandidates_Boosts(t *testing.T) {
 // TestPGDF counts a rare term exactly and estimates a common one from
 // PostgreSQL's statistics, close to its true count.
 func TestPGDF(t *testing.T) {
-	ix := NewIndex(pgtest.URL(t))
-	if err := ix.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := mustOpenAt(t, pgtest.URL(t))
 	var b strings.Builder
 	for i := range 4500 {
 		fmt.Fprintf(&b, "December note %d.\n\n", i)
@@ -111,4 +103,16 @@ func TestPGDF(t *testing.T) {
 	if df < 4500*8/10 || df > 4500*12/10 {
 		t.Errorf("december: estimated df %d, want 4500 ± 20 %%", df)
 	}
+}
+
+// mustOpenAt opens the index at path (a file or a postgres:// URL) and
+// closes it when the test ends.
+func mustOpenAt(t *testing.T, path string) *Index {
+	t.Helper()
+	ix := NewIndex(path)
+	if err := ix.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }
