@@ -424,56 +424,9 @@ func (m *Main) benchServe(ctx context.Context, dir, dbPath string, questions []s
 	}
 	defer ix.Close()
 	res.ServeBaseRSSMB = currentRSSMB()
-	for _, q := range questions[:min(benchWarmup, len(questions))] {
-		if _, err := ix.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK}); err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
-			return res, fmt.Errorf("search %q: %w", q, err)
-		}
-		if _, err := ix.PlainSearch(ctx, benchLibrary, q, benchK); err != nil {
-			return res, fmt.Errorf("plain search %q: %w", q, err)
-		}
-	}
-	ours := make([]time.Duration, len(questions))
-	plain := make([]time.Duration, len(questions))
-	oursTop := make([][]unitKey, len(questions))
-	plainTop := make([][]int64, len(questions))
-	for i, q := range questions {
-		runOurs := func() error {
-			var rs []retrieval.Result
-			var err error
-			t := time.Now()
-			pprof.Do(ctx, pprof.Labels("engine", "ours"), func(ctx context.Context) {
-				rs, err = ix.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK})
-			})
-			ours[i] = time.Since(t)
-			if err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
-				return fmt.Errorf("search %q: %w", q, err)
-			}
-			for _, r := range rs {
-				oursTop[i] = append(oursTop[i], unitKey{r.Kind, r.Source.ID, r.Start, r.End})
-			}
-			return nil
-		}
-		runPlain := func() error {
-			var ids []int64
-			var err error
-			t := time.Now()
-			pprof.Do(ctx, pprof.Labels("engine", "plain"), func(ctx context.Context) {
-				ids, err = ix.PlainSearch(ctx, benchLibrary, q, benchK)
-			})
-			plain[i] = time.Since(t)
-			plainTop[i] = ids
-			return err
-		}
-		first, second := runOurs, runPlain
-		if i%2 == 1 {
-			first, second = runPlain, runOurs
-		}
-		if err := first(); err != nil {
-			return res, err
-		}
-		if err := second(); err != nil {
-			return res, err
-		}
+	ours, plain, oursTop, plainTop, err := askBoth(ctx, ix, questions)
+	if err != nil {
+		return res, err
 	}
 	res.ServePeakRSSMB = peakRSSMB()
 	res.Ours = summarize(ours, func(i int) bool { return len(oursTop[i]) == 0 })
@@ -499,7 +452,7 @@ func (m *Main) benchServe(ctx context.Context, dir, dbPath string, questions []s
 		return res, err
 	}
 	t0 := time.Now()
-	err := ix.EachUnit(ctx, benchLibrary, func(u retrieval.Unit) error {
+	err = ix.EachUnit(ctx, benchLibrary, func(u retrieval.Unit) error {
 		res.Units++
 		keyToID[unitKey{u.Kind, u.SourceID, u.Start, u.End}] = u.ID
 		return b.Add(u.ID, u.Text)
@@ -706,4 +659,62 @@ func printBench(w io.Writer, rep *benchReport) {
 		}
 	}
 	fmt.Fprintf(w, "\ntotal %.1f s\n", rep.Elapsed)
+}
+
+// askBoth asks ix every question with Search (ours) and PlainSearch after
+// a warm-up, alternating which goes first, and returns each one's time
+// and top results.
+func askBoth(ctx context.Context, ix *retrieval.Index, questions []string) (ours, plain []time.Duration, oursTop [][]unitKey, plainTop [][]int64, err error) {
+	for _, q := range questions[:min(benchWarmup, len(questions))] {
+		if _, err := ix.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK}); err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
+			return nil, nil, nil, nil, fmt.Errorf("search %q: %w", q, err)
+		}
+		if _, err := ix.PlainSearch(ctx, benchLibrary, q, benchK); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("plain search %q: %w", q, err)
+		}
+	}
+	ours = make([]time.Duration, len(questions))
+	plain = make([]time.Duration, len(questions))
+	oursTop = make([][]unitKey, len(questions))
+	plainTop = make([][]int64, len(questions))
+	for i, q := range questions {
+		runOurs := func() error {
+			var rs []retrieval.Result
+			var err error
+			t := time.Now()
+			pprof.Do(ctx, pprof.Labels("engine", "ours"), func(ctx context.Context) {
+				rs, err = ix.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK})
+			})
+			ours[i] = time.Since(t)
+			if err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
+				return fmt.Errorf("search %q: %w", q, err)
+			}
+			for _, r := range rs {
+				oursTop[i] = append(oursTop[i], unitKey{r.Kind, r.Source.ID, r.Start, r.End})
+			}
+			return nil
+		}
+		runPlain := func() error {
+			var ids []int64
+			var err error
+			t := time.Now()
+			pprof.Do(ctx, pprof.Labels("engine", "plain"), func(ctx context.Context) {
+				ids, err = ix.PlainSearch(ctx, benchLibrary, q, benchK)
+			})
+			plain[i] = time.Since(t)
+			plainTop[i] = ids
+			return err
+		}
+		first, second := runOurs, runPlain
+		if i%2 == 1 {
+			first, second = runPlain, runOurs
+		}
+		if err := first(); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		if err := second(); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
+	return ours, plain, oursTop, plainTop, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -16,7 +15,7 @@ import (
 // size's library, once built in SQLite, is copied into its own PostgreSQL
 // database (verbatim_bench_<size> on the server of URL) with the code of
 // migrate-store, and the same questions are asked of it, ours and the
-// plain ts_rank query interleaved, as the SQLite half does.
+// plain ts_rank query interleaved, as the SQLite half does (askBoth).
 
 // benchPGResult is the PostgreSQL half of one size's figures.
 type benchPGResult struct {
@@ -65,49 +64,12 @@ func (m *Main) benchPG(ctx context.Context, server, dbPath string, questions []s
 		fmt.Fprintf(m.Stderr, "bench %d: copied to PostgreSQL in %.1fs\n", n, pg.CopySeconds)
 	}
 
-	for _, q := range questions[:min(benchWarmup, len(questions))] {
-		if _, err := dst.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK}); err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
-			return fmt.Errorf("search %q: %w", q, err)
-		}
-		if _, err := dst.PlainSearch(ctx, benchLibrary, q, benchK); err != nil {
-			return fmt.Errorf("plain search %q: %w", q, err)
-		}
+	ours, plain, oursTop, plainTop, err := askBoth(ctx, dst, questions)
+	if err != nil {
+		return err
 	}
-	ours := make([]time.Duration, len(questions))
-	plain := make([]time.Duration, len(questions))
-	oursEmpty := make([]bool, len(questions))
-	plainEmpty := make([]bool, len(questions))
-	for i, q := range questions {
-		runOurs := func() error {
-			t := time.Now()
-			rs, err := dst.Search(ctx, retrieval.Query{Library: benchLibrary, Text: q, Limit: benchK})
-			ours[i] = time.Since(t)
-			oursEmpty[i] = len(rs) == 0
-			if err != nil && !errors.Is(err, retrieval.ErrNoMatch) {
-				return fmt.Errorf("search %q: %w", q, err)
-			}
-			return nil
-		}
-		runPlain := func() error {
-			t := time.Now()
-			ids, err := dst.PlainSearch(ctx, benchLibrary, q, benchK)
-			plain[i] = time.Since(t)
-			plainEmpty[i] = len(ids) == 0
-			return err
-		}
-		first, second := runOurs, runPlain
-		if i%2 == 1 {
-			first, second = runPlain, runOurs
-		}
-		if err := first(); err != nil {
-			return err
-		}
-		if err := second(); err != nil {
-			return err
-		}
-	}
-	pg.Ours = summarize(ours, func(i int) bool { return oursEmpty[i] })
-	pg.Plain = summarize(plain, func(i int) bool { return plainEmpty[i] })
+	pg.Ours = summarize(ours, func(i int) bool { return len(oursTop[i]) == 0 })
+	pg.Plain = summarize(plain, func(i int) bool { return len(plainTop[i]) == 0 })
 	pg.OverSQLiteP50 = ratio(pg.Ours.P50ms, res.Ours.P50ms)
 	pg.OverSQLiteP99 = ratio(pg.Ours.P99ms, res.Ours.P99ms)
 	res.Postgres = pg
