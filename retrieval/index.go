@@ -161,8 +161,14 @@ func (ix *Index) checkPragmas(ctx context.Context) error {
 
 // migrate applies the embedded migrations that have not been applied yet,
 // in lexical order.
+//
+// Each step is a write transaction, so processes opening one new database
+// at once take turns (SQLite's write lock, PostgreSQL's advisory write lock
+// in pgConn.BeginTx): the second finds each migration recorded. Even the
+// migrations table is created in one, as CREATE TABLE IF NOT EXISTS is not
+// safe against a second PostgreSQL session doing the same.
 func (ix *Index) migrate(ctx context.Context) error {
-	if _, err := ix.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+	if err := ix.createMigrationsTable(ctx); err != nil {
 		return fmt.Errorf("create migrations table: %w", dbError(err))
 	}
 	names, err := fs.Glob(ix.migrations(), "*migrations/*.sql")
@@ -178,6 +184,19 @@ func (ix *Index) migrate(ctx context.Context) error {
 	return nil
 }
 
+// createMigrationsTable creates the table recording applied migrations.
+func (ix *Index) createMigrationsTable(ctx context.Context) error {
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // migrateFile applies one migration in its own transaction and records it,
 // unless it is already recorded.
 func (ix *Index) migrateFile(ctx context.Context, name string) error {
@@ -187,12 +206,6 @@ func (ix *Index) migrateFile(ctx context.Context, name string) error {
 	}
 	defer func() { _ = tx.Rollback() }()
 
-	if ix.dialect == dialectPostgres {
-		// Processes starting side by side take turns (see pgMigrateLock).
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgMigrateLock); err != nil {
-			return dbError(err)
-		}
-	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
 		return dbError(err)

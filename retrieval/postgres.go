@@ -242,11 +242,6 @@ func pgError(err error) error {
 	return err
 }
 
-// pgMigrateLock is the advisory lock key every migration transaction takes
-// first, so that two processes opening a new database at once apply each
-// migration once: the second waits, then finds it recorded.
-const pgMigrateLock = 0x76657262 // "verb"
-
 // pgWriteLock is the advisory lock key of the write lock (pgConn.BeginTx).
 const pgWriteLock = 0x76657263
 
@@ -277,26 +272,9 @@ func (ix *Index) openPostgres() error {
 		_ = db.Close()
 		return fmt.Errorf("open %s: %w (is PostgreSQL running there, and does the database exist?)", name, dbError(err))
 	}
-	// The migrations table first, under the lock: CREATE TABLE IF NOT
-	// EXISTS is not safe against a second process doing the same.
-	tx, err := db.BeginTx(ctx, nil)
-	if err == nil {
-		_, err = tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgMigrateLock)
-		if err == nil {
-			_, err = tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`)
-		}
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			_ = tx.Rollback()
-		}
-	}
-	if err == nil {
-		err = ix.migrate(ctx)
-	}
-	if err != nil {
+	if err := ix.migrate(ctx); err != nil {
 		_ = db.Close()
-		return fmt.Errorf("open %s: %w", name, dbError(err))
+		return fmt.Errorf("open %s: %w", name, err)
 	}
 	return nil
 }
