@@ -735,13 +735,10 @@ func (ix *Index) CreateCollection(ctx context.Context, library string, actor Act
 	return dbError(tx.Commit())
 }
 
-// DeleteCollection deletes a collection (not its sources). Settings naming
-// it are left as they are. It returns ErrUnknownLibrary or
-// ErrUnknownCollection.
-func (ix *Index) DeleteCollection(ctx context.Context, library string, actor Actor, name string) error {
-	if err := checkActor(actor); err != nil {
-		return err
-	}
+// inLibrary runs fn in one write transaction on the existing library
+// named library (libID its id), and commits if fn returns nil. It returns
+// ErrUnknownLibrary when there is no such library.
+func (ix *Index) inLibrary(ctx context.Context, library string, fn func(tx *sql.Tx, libID int64) error) error {
 	tx, err := ix.db.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(err)
@@ -751,25 +748,37 @@ func (ix *Index) DeleteCollection(ctx context.Context, library string, actor Act
 	if err != nil {
 		return err
 	}
-	cid, err := collectionID(ctx, tx, libID, name)
-	if err != nil {
-		return fmt.Errorf("library %q: %w", library, err)
-	}
-	var stored string
-	var n int
-	if err := tx.QueryRowContext(ctx, `
-		SELECT name, (SELECT COUNT(*) FROM collection_sources WHERE collection_id = ?1)
-		FROM collections WHERE id = ?1`, cid).Scan(&stored, &n); err != nil {
-		return dbError(err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM collections WHERE id = ?`, cid); err != nil {
-		return fmt.Errorf("delete collection %q: %w", stored, dbError(err))
-	}
-	detail := fmt.Sprintf("deleted collection %q (%d sources)", stored, n)
-	if err := audit(ctx, tx, libID, ix.Now().UTC(), actor, ActionCollection, 0, detail); err != nil {
+	if err := fn(tx, libID); err != nil {
 		return err
 	}
 	return dbError(tx.Commit())
+}
+
+// DeleteCollection deletes a collection (not its sources). Settings naming
+// it are left as they are. It returns ErrUnknownLibrary or
+// ErrUnknownCollection.
+func (ix *Index) DeleteCollection(ctx context.Context, library string, actor Actor, name string) error {
+	if err := checkActor(actor); err != nil {
+		return err
+	}
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		cid, err := collectionID(ctx, tx, libID, name)
+		if err != nil {
+			return fmt.Errorf("library %q: %w", library, err)
+		}
+		var stored string
+		var n int
+		if err := tx.QueryRowContext(ctx, `
+			SELECT name, (SELECT COUNT(*) FROM collection_sources WHERE collection_id = ?1)
+			FROM collections WHERE id = ?1`, cid).Scan(&stored, &n); err != nil {
+			return dbError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM collections WHERE id = ?`, cid); err != nil {
+			return fmt.Errorf("delete collection %q: %w", stored, dbError(err))
+		}
+		detail := fmt.Sprintf("deleted collection %q (%d sources)", stored, n)
+		return audit(ctx, tx, libID, ix.Now().UTC(), actor, ActionCollection, 0, detail)
+	})
 }
 
 // CollectSources adds (or, with remove, takes out) sources to a
@@ -781,48 +790,41 @@ func (ix *Index) CollectSources(ctx context.Context, library string, actor Actor
 	if err := checkActor(actor); err != nil {
 		return err
 	}
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	cid, err := collectionID(ctx, tx, libID, name)
-	if err != nil {
-		return fmt.Errorf("library %q: %w", library, err)
-	}
-	var stored string
-	if err := tx.QueryRowContext(ctx, `SELECT name FROM collections WHERE id = ?`, cid).Scan(&stored); err != nil {
-		return dbError(err)
-	}
-	stmt, detail := `INSERT INTO collection_sources (collection_id, source_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-		fmt.Sprintf("added to collection %q", stored)
-	if remove {
-		stmt, detail = `DELETE FROM collection_sources WHERE collection_id = ? AND source_id = ?`,
-			fmt.Sprintf("taken out of collection %q", stored)
-	}
-	now := ix.Now().UTC()
-	for _, id := range ids {
-		if _, err := findSource(ctx, tx, libID, id, false); err != nil {
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		cid, err := collectionID(ctx, tx, libID, name)
+		if err != nil {
 			return fmt.Errorf("library %q: %w", library, err)
 		}
-		r, err := tx.ExecContext(ctx, stmt, cid, id)
-		if err != nil {
-			return fmt.Errorf("collection %q: %w", stored, dbError(err))
-		}
-		if n, err := r.RowsAffected(); err != nil {
+		var stored string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM collections WHERE id = ?`, cid).Scan(&stored); err != nil {
 			return dbError(err)
-		} else if n == 0 {
-			continue
 		}
-		if err := audit(ctx, tx, libID, now, actor, ActionCollection, id, detail); err != nil {
-			return err
+		stmt, detail := `INSERT INTO collection_sources (collection_id, source_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			fmt.Sprintf("added to collection %q", stored)
+		if remove {
+			stmt, detail = `DELETE FROM collection_sources WHERE collection_id = ? AND source_id = ?`,
+				fmt.Sprintf("taken out of collection %q", stored)
 		}
-	}
-	return dbError(tx.Commit())
+		now := ix.Now().UTC()
+		for _, id := range ids {
+			if _, err := findSource(ctx, tx, libID, id, false); err != nil {
+				return fmt.Errorf("library %q: %w", library, err)
+			}
+			r, err := tx.ExecContext(ctx, stmt, cid, id)
+			if err != nil {
+				return fmt.Errorf("collection %q: %w", stored, dbError(err))
+			}
+			if n, err := r.RowsAffected(); err != nil {
+				return dbError(err)
+			} else if n == 0 {
+				continue
+			}
+			if err := audit(ctx, tx, libID, now, actor, ActionCollection, id, detail); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Collections lists the collections of library by name, ignoring case. It

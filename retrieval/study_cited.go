@@ -41,36 +41,29 @@ func (ix *Index) RecordCited(ctx context.Context, library, thread string, rs ...
 	if len(rs) == 0 {
 		return nil
 	}
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	now := formatTime(ix.Now().UTC())
-	for _, r := range rs {
-		text, err := spanText(ctx, tx, ix.dialect, libID, r.Source.ID, r.Start, r.End)
-		if err != nil {
-			return fmt.Errorf("library %q: %w", library, err)
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		now := formatTime(ix.Now().UTC())
+		for _, r := range rs {
+			text, err := spanText(ctx, tx, ix.dialect, libID, r.Source.ID, r.Start, r.End)
+			if err != nil {
+				return fmt.Errorf("library %q: %w", library, err)
+			}
+			kind := r.Kind
+			if kind != ResultQuote {
+				kind = ResultPassage
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO cited (library_id, thread, source_id, span_start, span_end, text, kind, paragraph, speaker,
+					speaker_title, fragment, confidence, cited_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (library_id, thread, source_id, span_start, span_end) DO NOTHING`,
+				libID, thread, r.Source.ID, r.Start, r.End, text, kind, r.Paragraph, r.Speaker, r.SpeakerTitle,
+				r.Fragment, r.Confidence, now); err != nil {
+				return fmt.Errorf("record cited: %w", dbError(err))
+			}
 		}
-		kind := r.Kind
-		if kind != ResultQuote {
-			kind = ResultPassage
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO cited (library_id, thread, source_id, span_start, span_end, text, kind, paragraph, speaker,
-				speaker_title, fragment, confidence, cited_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (library_id, thread, source_id, span_start, span_end) DO NOTHING`,
-			libID, thread, r.Source.ID, r.Start, r.End, text, kind, r.Paragraph, r.Speaker, r.SpeakerTitle,
-			r.Fragment, r.Confidence, now); err != nil {
-			return fmt.Errorf("record cited: %w", dbError(err))
-		}
-	}
-	return dbError(tx.Commit())
+		return nil
+	})
 }
 
 // spanText returns the bytes [start, end) of source id of library libID,

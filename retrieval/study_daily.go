@@ -160,31 +160,21 @@ func (ix *Index) StopDaily(ctx context.Context, library string, actor Actor, cha
 	if err := checkActor(actor); err != nil {
 		return err
 	}
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	old, found, err := findDaily(ctx, tx, libID, library, channel)
-	if err != nil {
-		return err
-	}
-	if !found {
-		return fmt.Errorf("channel %s: %w", channel, ErrNoDaily)
-	}
-	// The quotes it has shown go by ON DELETE CASCADE.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM dailies WHERE library_id = ? AND channel = ?`, libID, channel); err != nil {
-		return fmt.Errorf("stop daily: %w", dbError(err))
-	}
-	detail := fmt.Sprintf("channel %s: was %s", channel, old.describe())
-	if err := audit(ctx, tx, libID, ix.Now().UTC(), actor, ActionDailyStop, 0, detail); err != nil {
-		return err
-	}
-	return dbError(tx.Commit())
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		old, found, err := findDaily(ctx, tx, libID, library, channel)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("channel %s: %w", channel, ErrNoDaily)
+		}
+		// The quotes it has shown go by ON DELETE CASCADE.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM dailies WHERE library_id = ? AND channel = ?`, libID, channel); err != nil {
+			return fmt.Errorf("stop daily: %w", dbError(err))
+		}
+		detail := fmt.Sprintf("channel %s: was %s", channel, old.describe())
+		return audit(ctx, tx, libID, ix.Now().UTC(), actor, ActionDailyStop, 0, detail)
+	})
 }
 
 // dailyColumns are the columns scanDaily reads, from dailies d joined with

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -51,42 +52,35 @@ func (ix *Index) RecordFeedback(ctx context.Context, library, messageID, userID,
 		return errors.New("feedback needs a message id and a user id")
 	}
 	question = storedQuestion(question)
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	now := formatTime(ix.Now().UTC())
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO feedback (library_id, message_id, user_id, vote, question, voted_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (library_id, message_id, user_id) DO UPDATE SET
-			vote = excluded.vote, question = excluded.question, voted_at = excluded.voted_at`,
-		libID, messageID, userID, vote, question, now); err != nil {
-		return fmt.Errorf("record feedback: %w", dbError(err))
-	}
-	if vote == 1 || question == "" {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM gaps WHERE library_id = ? AND message_id = ? AND user_id = ?`,
-			libID, messageID, userID); err != nil {
-			return fmt.Errorf("record feedback: %w", dbError(err))
-		}
-	} else {
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		now := formatTime(ix.Now().UTC())
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO gaps (library_id, question_key, question, asked_at, down, message_id, user_id)
-			VALUES (?, ?, ?, ?, 1, ?, ?)
+			INSERT INTO feedback (library_id, message_id, user_id, vote, question, voted_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (library_id, message_id, user_id) DO UPDATE SET
-				question_key = excluded.question_key, question = excluded.question`,
-			libID, gapKey(question), question, now, messageID, userID); err != nil {
+				vote = excluded.vote, question = excluded.question, voted_at = excluded.voted_at`,
+			libID, messageID, userID, vote, question, now); err != nil {
 			return fmt.Errorf("record feedback: %w", dbError(err))
 		}
-		if err := trimGaps(ctx, tx, libID); err != nil {
-			return err
+		if vote == 1 || question == "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM gaps WHERE library_id = ? AND message_id = ? AND user_id = ?`,
+				libID, messageID, userID); err != nil {
+				return fmt.Errorf("record feedback: %w", dbError(err))
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO gaps (library_id, question_key, question, asked_at, down, message_id, user_id)
+				VALUES (?, ?, ?, ?, 1, ?, ?)
+				ON CONFLICT (library_id, message_id, user_id) DO UPDATE SET
+					question_key = excluded.question_key, question = excluded.question`,
+				libID, gapKey(question), question, now, messageID, userID); err != nil {
+				return fmt.Errorf("record feedback: %w", dbError(err))
+			}
+			if err := trimGaps(ctx, tx, libID); err != nil {
+				return err
+			}
 		}
-	}
-	return dbError(tx.Commit())
+		return nil
+	})
 }
 
 // Feedback returns the votes on answer messageID in library. It returns

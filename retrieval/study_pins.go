@@ -81,46 +81,36 @@ func (ix *Index) Pin(ctx context.Context, library string, actor Actor, question 
 		return fmt.Errorf("pin: %w", ErrEmptyQuery)
 	}
 	question = storedQuestion(question)
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	q, err := findQuote(ctx, tx, libID, quoteID)
-	if err != nil {
-		return fmt.Errorf("library %q: %w", library, err)
-	}
-	if q.hidden {
-		return fmt.Errorf("quote %d: %w", quoteID, ErrQuoteHidden)
-	}
-	now := ix.Now().UTC()
-	var old sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT quote_id FROM pins WHERE library_id = ? AND question_key = ?`,
-		libID, key).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return dbError(err)
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO pins (library_id, question_key, question, source_id, quote_id, quote_text, actor_id, actor_name, pinned_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (library_id, question_key) DO UPDATE SET
-			question = excluded.question, source_id = excluded.source_id, quote_id = excluded.quote_id,
-			quote_text = excluded.quote_text, actor_id = excluded.actor_id, actor_name = excluded.actor_name,
-			pinned_at = excluded.pinned_at`,
-		libID, key, question, q.SourceID, q.ID, q.Text, actor.ID, actor.Name, formatTime(now)); err != nil {
-		return fmt.Errorf("pin quote %d: %w", quoteID, dbError(err))
-	}
-	detail := fmt.Sprintf("%q → quote %d (%s)", question, quoteID, describeSpeaker(q.Speaker, q.SpeakerTitle))
-	if old.Valid {
-		detail += fmt.Sprintf(", was quote %d", old.Int64)
-	}
-	if err := audit(ctx, tx, libID, now, actor, ActionPin, q.SourceID, detail); err != nil {
-		return err
-	}
-	return dbError(tx.Commit())
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		q, err := findQuote(ctx, tx, libID, quoteID)
+		if err != nil {
+			return fmt.Errorf("library %q: %w", library, err)
+		}
+		if q.hidden {
+			return fmt.Errorf("quote %d: %w", quoteID, ErrQuoteHidden)
+		}
+		now := ix.Now().UTC()
+		var old sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT quote_id FROM pins WHERE library_id = ? AND question_key = ?`,
+			libID, key).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return dbError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO pins (library_id, question_key, question, source_id, quote_id, quote_text, actor_id, actor_name, pinned_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (library_id, question_key) DO UPDATE SET
+				question = excluded.question, source_id = excluded.source_id, quote_id = excluded.quote_id,
+				quote_text = excluded.quote_text, actor_id = excluded.actor_id, actor_name = excluded.actor_name,
+				pinned_at = excluded.pinned_at`,
+			libID, key, question, q.SourceID, q.ID, q.Text, actor.ID, actor.Name, formatTime(now)); err != nil {
+			return fmt.Errorf("pin quote %d: %w", quoteID, dbError(err))
+		}
+		detail := fmt.Sprintf("%q → quote %d (%s)", question, quoteID, describeSpeaker(q.Speaker, q.SpeakerTitle))
+		if old.Valid {
+			detail += fmt.Sprintf(", was quote %d", old.Int64)
+		}
+		return audit(ctx, tx, libID, now, actor, ActionPin, q.SourceID, detail)
+	})
 }
 
 // Unpin removes the answer pinned for question (any wording with its
@@ -131,32 +121,22 @@ func (ix *Index) Unpin(ctx context.Context, library string, actor Actor, questio
 		return err
 	}
 	key := QuestionKey(question)
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	libID, err := libraryID(ctx, tx, library)
-	if err != nil {
-		return err
-	}
-	var stored string
-	var sourceID, quoteID int64
-	err = tx.QueryRowContext(ctx, `SELECT question, source_id, quote_id FROM pins WHERE library_id = ? AND question_key = ?`,
-		libID, key).Scan(&stored, &sourceID, &quoteID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("question %q: %w", storedQuestion(question), ErrNoPin)
-	} else if err != nil {
-		return dbError(err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM pins WHERE library_id = ? AND question_key = ?`, libID, key); err != nil {
-		return fmt.Errorf("unpin %q: %w", stored, dbError(err))
-	}
-	detail := fmt.Sprintf("%q (was quote %d)", stored, quoteID)
-	if err := audit(ctx, tx, libID, ix.Now().UTC(), actor, ActionUnpin, sourceID, detail); err != nil {
-		return err
-	}
-	return dbError(tx.Commit())
+	return ix.inLibrary(ctx, library, func(tx *sql.Tx, libID int64) error {
+		var stored string
+		var sourceID, quoteID int64
+		err := tx.QueryRowContext(ctx, `SELECT question, source_id, quote_id FROM pins WHERE library_id = ? AND question_key = ?`,
+			libID, key).Scan(&stored, &sourceID, &quoteID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("question %q: %w", storedQuestion(question), ErrNoPin)
+		} else if err != nil {
+			return dbError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pins WHERE library_id = ? AND question_key = ?`, libID, key); err != nil {
+			return fmt.Errorf("unpin %q: %w", stored, dbError(err))
+		}
+		detail := fmt.Sprintf("%q (was quote %d)", stored, quoteID)
+		return audit(ctx, tx, libID, ix.Now().UTC(), actor, ActionUnpin, sourceID, detail)
+	})
 }
 
 // pinQuoteSQL resolves a pin's quote: the pinned id while it still holds
